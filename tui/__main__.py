@@ -1,0 +1,101 @@
+"""Command line: parse flags, then start the monitor or run one headless command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+
+KINDS = ("bedrock", "personalize", "segment", "all")
+FORMATS_LS = ("table", "json", "jsonl", "csv")
+NOTIFY_MODES = ("bell", "osc9", "off")
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argparse parser whose errors are one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _csv_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _add_aws_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", type=_csv_list, metavar="A,B", help="AWS profiles (default: the normal AWS chain)")
+    parser.add_argument("--region", type=_csv_list, metavar="R1,R2", help="AWS regions (default: the profile's region)")
+    parser.add_argument("--source", choices=KINDS, help="which job kinds to watch (default: all)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
+        prog="batchtop",
+        description="A live terminal monitor for Amazon Bedrock and Amazon Personalize batch jobs.",
+    )
+    parser.add_argument("--version", action="version", version=f"batchtop {__version__}")
+    parser.add_argument("--demo", action="store_true", help="run on the built-in emulator (no AWS account needed)")
+    _add_aws_flags(parser)
+    parser.add_argument("--interval", type=float, metavar="SECONDS", help="live refresh interval, 2 to 600 (default 10)")
+    parser.add_argument("--allow-stop", action="store_true", default=None, help="enable `x` to stop Bedrock jobs")
+    parser.add_argument("--notify", choices=NOTIFY_MODES, help="how to announce finished jobs besides the toast")
+    parser.add_argument("--config", metavar="PATH", help="config file (default: see `batchtop config path`)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+
+    emulate = commands.add_parser("emulate", help="run the built-in AWS emulator in the foreground")
+    emulate.add_argument("--host", default="127.0.0.1")
+    emulate.add_argument("--port", type=int, default=4566)
+    emulate.add_argument("--jobs", type=int, default=2000, metavar="N", help="jobs of each kind at start")
+    emulate.add_argument("--seed", type=int, default=1)
+    emulate.add_argument("--speed", type=float, default=1.0, metavar="X", help="lifecycle speed factor")
+    emulate.add_argument("--throttle-every", type=int, default=0, metavar="N", help="throttle every Nth call")
+    emulate.add_argument("--error-rate", type=float, default=0.0, metavar="P", help="random 5xx rate, 0 to 1")
+    emulate.add_argument("--latency", type=float, default=0.0, metavar="SECONDS", help="added latency per call")
+    emulate.add_argument("--hostile", action="store_true", help="hostile strings in names and messages")
+
+    ls = commands.add_parser("ls", help="list jobs, newest first, as pages arrive")
+    _add_aws_flags(ls)
+    ls.add_argument("--status", metavar="PHASE_OR_RAW", help="a phase (running, failed, …) or a raw status")
+    ls.add_argument("--name", metavar="TEXT", help="name contains TEXT (literal)")
+    ls.add_argument("--limit", type=int, metavar="N", help="stop after N jobs")
+    ls.add_argument("--format", choices=FORMATS_LS, default="table")
+
+    describe = commands.add_parser("describe", help="everything the service says about one job")
+    _add_aws_flags(describe)
+    describe.add_argument("arn")
+    describe.add_argument("--format", choices=("json", "table"), default="json")
+
+    wait = commands.add_parser("wait", help="wait until a job is terminal: exit 0 succeeded, 1 otherwise, 124 timeout")
+    _add_aws_flags(wait)
+    wait.add_argument("arn")
+    wait.add_argument("--timeout", type=float, metavar="S", help="give up after S seconds (exit 124)")
+    wait.add_argument("--interval", type=float, default=10.0, metavar="S", help="seconds between polls")
+
+    config = commands.add_parser("config", help="config file commands")
+    config.add_argument("action", choices=("path",), help="path: print where the config file lives")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "emulate":
+        from .emulator.cli import run_emulate
+
+        return run_emulate(args)
+    if args.command in ("ls", "describe", "wait"):
+        from . import headless
+
+        return headless.run(args)
+    if args.command == "config":
+        from .config import config_path
+
+        print(config_path(args.config))
+        return 0
+    from .app import run_app
+
+    return run_app(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
