@@ -1,0 +1,90 @@
+"""Ask where to export the rows in view, and as CSV or JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from .styles import stylesheet
+
+FORMATS = ("csv", "json")
+
+
+def format_for(path: Path | str, fallback: str = "csv") -> str:
+    """The export format a path's extension asks for (`.json` → json, `.csv` → csv)."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    return suffix if suffix in FORMATS else fallback
+
+
+class ExportScreen(ModalScreen[tuple[Path, str] | None]):
+    """Enter exports to the path shown, in the format shown; ctrl+t switches csv/json; Esc cancels."""
+
+    CSS_PATH = stylesheet("dialogs.tcss")
+    AUTO_FOCUS = "#export-path"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+t", "toggle_format", "CSV/JSON"),
+    ]
+
+    def __init__(self, default_path: Path) -> None:
+        super().__init__()
+        self._default_path = default_path
+        self._format = format_for(default_path)
+
+    @property
+    def export_format(self) -> str:
+        return self._format
+
+    def compose(self) -> ComposeResult:
+        path_input = Input(value=str(self._default_path), id="export-path", placeholder="file to write")
+        path_input.cursor_blink = False
+        with Vertical(id="export", classes="dialog"):
+            yield Static(Text("Export the rows in view (filters applied)"), classes="dialog-title")
+            yield path_input
+            yield Static(self._format_line(), id="export-format")
+            yield Static(Text("", style="bold red"), id="export-error")
+            yield Static(Text("Enter export · ctrl+t csv/json · Esc cancel", style="dim"), classes="dialog-hint")
+
+    def _format_line(self) -> Text:
+        line = Text("Format  ")
+        for name in FORMATS:
+            chosen = name == self._format
+            line.append(f"{'●' if chosen else '○'} {name.upper()}", style="bold" if chosen else "dim")
+            line.append("  ")
+        return line
+
+    def _show_format(self) -> None:
+        self.query_one("#export-format", Static).update(self._format_line())
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._format = format_for(event.value, self._format)
+        self._show_format()
+        self.query_one("#export-error", Static).update(Text(""))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        if not value:
+            self.query_one("#export-error", Static).update(Text("Type a file path first.", style="bold red"))
+            return
+        self.dismiss((Path(value).expanduser(), self._format))
+
+    def action_toggle_format(self) -> None:
+        """Switch csv/json; a path ending in the old extension follows the new one."""
+        self._format = FORMATS[(FORMATS.index(self._format) + 1) % len(FORMATS)]
+        path_input = self.query_one("#export-path", Input)
+        path = Path(path_input.value.strip())
+        if path.suffix.lower().lstrip(".") in FORMATS:
+            path_input.value = str(path.with_suffix(f".{self._format}"))
+            path_input.cursor_position = len(path_input.value)
+        self._show_format()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
