@@ -1,0 +1,218 @@
+"""Turn any failure of an AWS call into one clear sentence that says what to do.
+
+People leave batchtop open for days: credentials expire, networks drop, regions deny.
+`classify` maps every exception a source can raise to a `Problem` whose message names the
+fix (for SSO, the exact `aws sso login --profile X`), so no screen ever shows a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+
+import aiohttp
+import botocore.exceptions as bx
+from botocore.parsers import ResponseParserError
+from pydantic import ValidationError
+
+from .sanitize import clean
+
+KINDS = (
+    "sso_expired",
+    "no_credentials",
+    "expired_token",
+    "access_denied",
+    "throttled",
+    "network",
+    "service",
+    "not_found",
+    "malformed",
+    "invalid_token",
+)
+
+_DETAIL_LENGTH = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What went wrong, as the UI and scripts show it.
+
+    `kind` is one of `KINDS`; `message` is one sentence ending with the fix;
+    `retry_after` is the wait the service asked for (throttling), when it said.
+    """
+
+    kind: str
+    message: str
+    retry_after: float | None = None
+
+    @property
+    def transient(self) -> bool:
+        """Problems that go away by themselves: retrying later is the fix."""
+        return self.kind in ("throttled", "network", "service")
+
+
+class InvalidPageToken(Exception):
+    """The service rejected a next-page token (expired or invalid): restart the listing."""
+
+
+class MalformedResponse(Exception):
+    """A response body that is not the JSON document the API promises."""
+
+
+_SSO_ERRORS = (bx.TokenRetrievalError, bx.UnauthorizedSSOTokenError, bx.SSOTokenLoadError, bx.SSOError)
+_EXPIRED_CODES = frozenset({"ExpiredTokenException", "ExpiredToken", "RequestExpired"})
+_INVALID_CREDENTIAL_CODES = frozenset(
+    {"InvalidClientTokenId", "UnrecognizedClientException", "InvalidSignatureException", "SignatureDoesNotMatch"}
+)
+_DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedException"})
+_THROTTLE_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "LimitExceededException",
+        "TooManyRequests",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "ServiceQuotaExceededException",
+        "SlowDown",
+    }
+)
+_NOT_FOUND_CODES = frozenset({"ResourceNotFoundException", "ResourceNotFound", "NotFoundException"})
+_TOKEN_CODES = frozenset({"InvalidNextTokenException", "InvalidNextToken", "InvalidPaginationToken"})
+_NETWORK_ERRORS = (
+    bx.EndpointConnectionError,
+    bx.ConnectTimeoutError,
+    bx.ReadTimeoutError,
+    bx.ConnectionClosedError,
+    bx.HTTPClientError,
+    aiohttp.ClientError,
+    asyncio.TimeoutError,
+    OSError,
+)
+_MALFORMED_ERRORS = (MalformedResponse, ResponseParserError, json.JSONDecodeError, ValidationError, UnicodeDecodeError)
+
+_SERVICE_NAMES = {
+    "ListModelInvocationJobs": "bedrock",
+    "GetModelInvocationJob": "bedrock",
+    "StopModelInvocationJob": "bedrock",
+    "ListBatchInferenceJobs": "personalize",
+    "ListBatchSegmentJobs": "personalize",
+    "DescribeBatchInferenceJob": "personalize",
+    "DescribeBatchSegmentJob": "personalize",
+}
+
+
+def classify(exc: BaseException, profile: str | None = None) -> Problem:
+    """Say what went wrong and how to fix it, for any exception a source call raised."""
+    who = f"profile {profile}" if profile else "the default AWS profile"
+    login = f"aws sso login --profile {profile}" if profile else "aws sso login"
+    if isinstance(exc, InvalidPageToken):
+        return Problem("invalid_token", "The service rejected the page token: listing restarted from the first page.")
+    if isinstance(exc, _SSO_ERRORS):
+        return Problem("sso_expired", f"AWS SSO session expired for {who}: run `{login}`.")
+    if isinstance(exc, bx.ProfileNotFound):
+        return Problem(
+            "no_credentials",
+            f"AWS profile {_detail(getattr(exc, 'kwargs', {}).get('profile', profile))} is not configured: "
+            "check --profile or add it with `aws configure`.",
+        )
+    if isinstance(exc, bx.NoCredentialsError):
+        return Problem(
+            "no_credentials",
+            f"No AWS credentials found for {who}: run `aws configure` or `{login}`, or set AWS_PROFILE.",
+        )
+    if isinstance(exc, bx.PartialCredentialsError):
+        missing = _detail(getattr(exc, "kwargs", {}).get("cred_var", "a value"))
+        return Problem(
+            "no_credentials",
+            f"Incomplete AWS credentials for {who} (missing {missing}): complete them with `aws configure`.",
+        )
+    if isinstance(exc, bx.CredentialRetrievalError):
+        return Problem(
+            "no_credentials",
+            f"Could not get AWS credentials for {who} ({_detail(exc)}): "
+            "check its credential_process, role or SSO settings in ~/.aws/config.",
+        )
+    if isinstance(exc, bx.ClientError):
+        return _classify_client_error(exc, who, login)
+    if isinstance(exc, _MALFORMED_ERRORS):
+        return Problem(
+            "malformed",
+            f"The service sent a response batchtop cannot read ({_detail(exc)}): "
+            "it will retry; check the endpoint if this persists.",
+        )
+    if isinstance(exc, _NETWORK_ERRORS):
+        return Problem("network", f"Cannot reach {_endpoint(exc)}: check the network, proxy or VPN; batchtop keeps retrying.")
+    return Problem("service", f"Unexpected error ({type(exc).__name__}: {_detail(exc)}): batchtop will retry.")
+
+
+def _classify_client_error(exc: bx.ClientError, who: str, login: str) -> Problem:
+    error = exc.response.get("Error", {}) or {}
+    code = str(error.get("Code", "") or "")
+    detail = _detail(error.get("Message") or code or exc)
+    metadata = exc.response.get("ResponseMetadata", {}) or {}
+    status = metadata.get("HTTPStatusCode") or 0
+    operation = getattr(exc, "operation_name", "") or ""
+    action = f"{_SERVICE_NAMES.get(operation, 'the service')}:{operation}" if operation else "this API"
+    if code in _EXPIRED_CODES:
+        return Problem(
+            "expired_token",
+            f"The AWS credentials of {who} have expired: run `{login}` or refresh them in ~/.aws/credentials.",
+        )
+    if code in _INVALID_CREDENTIAL_CODES:
+        return Problem(
+            "expired_token",
+            f"AWS rejected the credentials of {who} ({code}): run `{login}` or fix them in ~/.aws/credentials.",
+        )
+    if code in _DENIED_CODES or status == 403:
+        return Problem(
+            "access_denied",
+            f"Access denied: {who} may not call {action} here: grant that IAM permission, "
+            "or choose another --profile or --region.",
+        )
+    if code in _THROTTLE_CODES or status == 429:
+        return Problem(
+            "throttled",
+            "AWS is throttling requests: batchtop slows down and retries by itself.",
+            _retry_after(metadata),
+        )
+    if code in _TOKEN_CODES:
+        return Problem("invalid_token", "The service rejected the page token: listing restarted from the first page.")
+    if code in _NOT_FOUND_CODES or status == 404:
+        return Problem("not_found", f"Not found ({detail}): check the ARN, region and profile.")
+    if status >= 500:
+        return Problem(
+            "service",
+            f"AWS had a server error ({code or status}: {detail}): batchtop retries; "
+            "see the AWS Health Dashboard if it persists.",
+        )
+    return Problem("service", f"The service rejected the request ({code or status}: {detail}): check the flags and filters.")
+
+
+def _retry_after(metadata: dict) -> float | None:
+    headers = metadata.get("HTTPHeaders", {}) or {}
+    value = headers.get("retry-after") or headers.get("Retry-After")
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return None
+    return seconds if 0 <= seconds <= 3600 else None
+
+
+def _endpoint(exc: BaseException) -> str:
+    """The endpoint the failed call was going to, as precisely as the exception knows it."""
+    kwargs = getattr(exc, "kwargs", None)
+    if isinstance(kwargs, dict) and kwargs.get("endpoint_url"):
+        return _detail(kwargs["endpoint_url"])
+    host = getattr(exc, "host", None)
+    if host:
+        return _detail(f"{host}:{getattr(exc, 'port', '')}".rstrip(":"))
+    if isinstance(exc, asyncio.TimeoutError):
+        return "the AWS endpoint (timed out)"
+    return f"the AWS endpoint ({_detail(exc) or type(exc).__name__})"
+
+
+def _detail(value: object) -> str:
+    return clean(value, _DETAIL_LENGTH)
