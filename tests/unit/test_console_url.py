@@ -1,0 +1,90 @@
+"""Console URLs: the right page per kind and region, and nothing an ARN says can escape the URL."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui.console_url import ArnParts, console_url, parse_arn
+from tui.models import Job, JobKind, Phase
+
+BEDROCK_ARN = "arn:aws:bedrock:eu-west-1:123456789012:model-invocation-job/abcdefgh1234"
+INFERENCE_ARN = "arn:aws:personalize:ap-southeast-2:123456789012:batch-inference-job/nightly-recs"
+SEGMENT_ARN = "arn:aws:personalize:us-west-2:123456789012:batch-segment-job/cohorts"
+
+SAFE_URL = re.compile(r"https://[a-z0-9.-]+/[a-z]+/home(\?region=[a-z0-9-]+)?#[A-Za-z0-9/_.~%?=-]+")
+ALLOWED_HOSTS = re.compile(
+    r"([a-z]{2}(-[a-z]+)+-\d+\.)?console\.aws\.amazon\.com|console\.amazonaws\.cn|console\.amazonaws-us-gov\.com"
+)
+
+
+def make_job(arn: str, kind: JobKind, source: str = "default/us-east-1/bedrock") -> Job:
+    return Job(arn=arn, name="n", kind=kind, source=source, status="InProgress", phase=Phase.RUNNING)
+
+
+def test_bedrock_links_to_the_jobs_details_page_in_its_region():
+    url = console_url(make_job(BEDROCK_ARN, JobKind.BEDROCK))
+    assert url == (
+        "https://eu-west-1.console.aws.amazon.com/bedrock/home?region=eu-west-1"
+        "#/batch-inference/details?arn=arn%3Aaws%3Abedrock%3Aeu-west-1%3A123456789012"
+        "%3Amodel-invocation-job%2Fabcdefgh1234"
+    )
+    fragment = urlsplit(url).fragment
+    assert parse_qs(fragment.split("?", 1)[1]) == {"arn": [BEDROCK_ARN]}
+
+
+def test_personalize_links_to_the_regions_dataset_groups():
+    assert console_url(make_job(INFERENCE_ARN, JobKind.PERSONALIZE)) == (
+        "https://ap-southeast-2.console.aws.amazon.com/personalize/home?region=ap-southeast-2#datasetGroups"
+    )
+    assert console_url(make_job(SEGMENT_ARN, JobKind.SEGMENT)).startswith(
+        "https://us-west-2.console.aws.amazon.com/personalize/home?region=us-west-2#"
+    )
+
+
+def test_other_partitions_use_their_console_host():
+    gov = "arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:model-invocation-job/abcdefgh1234"
+    assert console_url(make_job(gov, JobKind.BEDROCK)).startswith(
+        "https://console.amazonaws-us-gov.com/bedrock/home?region=us-gov-west-1#/batch-inference/details?arn="
+    )
+    china = "arn:aws-cn:personalize:cn-north-1:123456789012:batch-inference-job/x"
+    assert console_url(make_job(china, JobKind.PERSONALIZE)) == (
+        "https://console.amazonaws.cn/personalize/home?region=cn-north-1#datasetGroups"
+    )
+
+
+def test_a_malformed_arn_falls_back_to_the_list_page_of_the_sources_region():
+    job = make_job("not-an-arn", JobKind.BEDROCK, source="team/a/eu-central-1/bedrock")
+    assert console_url(job) == "https://eu-central-1.console.aws.amazon.com/bedrock/home?region=eu-central-1#/batch-inference"
+    nowhere = make_job("arn:aws:bedrock:EVIL.example.com:1:x", JobKind.BEDROCK, source="p/not a region/bedrock")
+    assert console_url(nowhere) == "https://console.aws.amazon.com/bedrock/home#/batch-inference"
+
+
+def test_a_hostile_resource_is_only_ever_percent_encoded():
+    arn = "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/x\x1b]8;;https://evil\x07&region=x#y @evil.com"
+    url = console_url(make_job(arn, JobKind.BEDROCK))
+    assert SAFE_URL.fullmatch(url), url
+    assert urlsplit(url).netloc == "us-east-1.console.aws.amazon.com"
+    assert unquote(url.rsplit("arn=", 1)[1]) == arn
+
+
+def test_parse_arn_gives_region_and_account():
+    assert parse_arn(INFERENCE_ARN) == ArnParts(
+        "aws", "personalize", "ap-southeast-2", "123456789012", "batch-inference-job/nightly-recs"
+    )
+    assert parse_arn("arn:aws:bedrock:us-east-1:12345:model-invocation-job/x") is None  # account not 12 digits
+    assert parse_arn("arn:aws:bedrock:us-east-1\n:123456789012:x") is None
+
+
+@given(
+    arn=st.one_of(st.text(), st.builds(lambda tail: BEDROCK_ARN[:-12] + tail, st.text())),
+    source=st.text(),
+    kind=st.sampled_from(list(JobKind)),
+)
+def test_any_arn_and_source_give_a_plain_ascii_console_url(arn, source, kind):
+    url = console_url(make_job(arn, kind, source))
+    assert SAFE_URL.fullmatch(url), url
+    assert ALLOWED_HOSTS.fullmatch(urlsplit(url).netloc)

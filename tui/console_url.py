@@ -1,0 +1,74 @@
+"""The AWS console page for a job, built only from validated parts of its ARN.
+
+ARNs come from the service (or a hostile endpoint): the region and partition are used
+only when they look like a region and a partition, and the ARN itself only ever appears
+percent-encoded, so the URL is plain ASCII that cannot carry an escape sequence, a second
+query parameter or a different host. The UI may put it in an OSC 8 hyperlink as is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from .models import Job, JobKind
+
+_ARN = re.compile(
+    r"arn:(?P<partition>aws(?:-[a-z]+)*):(?P<service>[a-z0-9-]+):"
+    r"(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+):(?P<account>\d{12}):(?P<resource>.+)",
+    re.DOTALL,
+)
+_REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d+")
+
+# Console hosts outside the commercial partition have no per-region subdomain.
+_CONSOLE_HOSTS = {"aws-cn": "console.amazonaws.cn", "aws-us-gov": "console.amazonaws-us-gov.com"}
+
+
+@dataclass(frozen=True, slots=True)
+class ArnParts:
+    """The fields of a well-formed ARN (`arn:partition:service:region:account:resource`)."""
+
+    partition: str
+    service: str
+    region: str
+    account: str
+    resource: str
+
+
+def parse_arn(arn: str) -> ArnParts | None:
+    """Split a regional ARN into its parts; None when it is not one (malformed or hostile)."""
+    found = _ARN.fullmatch(arn)
+    return ArnParts(**found.groupdict()) if found else None
+
+
+def console_url(job: Job) -> str:
+    """The console page that shows `job`, or its closest list page.
+
+    Bedrock: the job's own details page. Personalize: its batch job pages sit under the
+    dataset group, which the job's ARN does not name, so the region's dataset groups.
+    """
+    parts = parse_arn(job.arn)
+    region = parts.region if parts else _region_of_source(job.source)
+    partition = parts.partition if parts else "aws"
+    if job.kind is JobKind.BEDROCK:
+        home = _home(partition, region, "bedrock")
+        if parts and parts.service == "bedrock" and parts.resource.startswith("model-invocation-job/"):
+            return f"{home}#/batch-inference/details?arn={quote(job.arn, safe='')}"
+        return f"{home}#/batch-inference"
+    return f"{_home(partition, region, 'personalize')}#datasetGroups"
+
+
+def _home(partition: str, region: str | None, service: str) -> str:
+    if region is None:  # the console opens in the user's last region
+        return f"https://console.aws.amazon.com/{service}/home"
+    host = _CONSOLE_HOSTS.get(partition, f"{region}.console.aws.amazon.com")
+    return f"https://{host}/{service}/home?region={region}"
+
+
+def _region_of_source(source: str) -> str | None:
+    """The region in a source id `profile/region/kind` (the profile may itself hold '/')."""
+    parts = source.rsplit("/", 2)
+    if len(parts) == 3 and _REGION.fullmatch(parts[1]):
+        return parts[1]
+    return None
