@@ -1,0 +1,213 @@
+"""Sessions and clients: one aioboto3 Session per profile, one long-lived client per
+(profile, region, service), created lazily once and closed when the pool closes.
+
+A new session and client cost ~70 ms and re-read credentials (on EC2 jump hosts, instance
+metadata), so they are reused for the life of the app. Refreshable credentials (SSO,
+assume-role, instance profile) refresh by themselves inside the same client: after
+`aws sso login` the next call simply works.
+
+Credentials that cannot refresh themselves are different: a client created while no
+credentials existed keeps none, and a session keeps static keys that have expired. So when a
+call fails with a credential problem (`sso_expired`, `no_credentials`, `expired_token`), that
+client is retired and the next call builds a fresh session and client, which read the
+credential chain again. A retired client is closed once its calls in flight have returned.
+
+Endpoints: `endpoint_url` is passed only when given (the demo). Otherwise botocore itself
+honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_BEDROCK / AWS_ENDPOINT_URL_PERSONALIZE.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Iterable, Mapping
+
+import aioboto3
+from botocore.config import Config
+
+from . import __version__
+from .errors import classify
+from .models import JobKind
+from .sources.base import Source, SourceKey
+
+DEFAULT_REGION = "us-east-1"
+DEMO_CREDENTIALS = {"aws_access_key_id": "batchtop-demo", "aws_secret_access_key": "batchtop-demo"}
+CONNECT_TIMEOUT = 5.0  # seconds: a dead network fails in seconds, not minutes
+READ_TIMEOUT = 20.0
+_CREDENTIAL_KINDS = frozenset({"sso_expired", "no_credentials", "expired_token"})
+SERVICE_OF_KIND = {JobKind.BEDROCK: "bedrock", JobKind.PERSONALIZE: "personalize", JobKind.SEGMENT: "personalize"}
+
+
+class ClientSlot:
+    """The one client for a (profile, region, service): created on first use, rebuilt after a
+    credential failure, closed by the pool. Sources call AWS only through `call`."""
+
+    def __init__(self, pool: AwsPool, profile: str | None, region: str, service: str, prepare: Any = None) -> None:
+        self.pool = pool
+        self.profile = profile
+        self.region = region
+        self.service = service
+        self._prepare = prepare
+        self._client: Any = None
+        self._session: Any = None
+        self._lock = asyncio.Lock()
+        self._in_flight: dict[int, int] = {}
+        self._retired: dict[int, Any] = {}
+
+    async def call(self, method: str, **params: Any) -> dict[str, Any]:
+        """Call `method` on the client; a credential failure makes the next call start afresh."""
+        client = await self._current()
+        key = id(client)
+        self._in_flight[key] = self._in_flight.get(key, 0) + 1
+        try:
+            return await getattr(client, method)(**params)
+        except Exception as exc:
+            if classify(exc, self.profile).kind in _CREDENTIAL_KINDS:
+                self._retire(client)
+            raise
+        finally:
+            self._in_flight[key] -= 1
+            if not self._in_flight[key]:
+                del self._in_flight[key]
+                if key in self._retired:
+                    await self._retired.pop(key).close()
+
+    async def _current(self) -> Any:
+        if self._client is not None:
+            return self._client
+        async with self._lock:
+            if self._client is None:
+                if self._session is not None:
+                    self.pool.renew_session(self.profile, self._session)
+                self._session = self.pool.session(self.profile)
+                self._client = await self.pool.open_client(self._session, self.service, self.region)
+                if self._prepare is not None:
+                    self._prepare(self._client)
+            return self._client
+
+    def _retire(self, client: Any) -> None:
+        if self._client is client:
+            self._client = None
+            self._retired[id(client)] = client
+
+    async def close(self) -> None:
+        clients = [self._client, *self._retired.values()] if self._client else list(self._retired.values())
+        self._client = None
+        self._retired.clear()
+        for client in clients:
+            await client.close()
+
+
+class AwsPool:
+    """Owns every session and client; `async with` closes them all.
+
+    `endpoint_url` and `credentials` (a mapping of botocore's aws_access_key_id /
+    aws_secret_access_key / aws_session_token) override the AWS chain: the demo and tests use
+    them. `retry_mode` is botocore's "standard" or "adaptive"; `max_attempts` counts the first try.
+    """
+
+    def __init__(
+        self,
+        endpoint_url: str | None = None,
+        credentials: Mapping[str, str] | None = None,
+        *,
+        retry_mode: str = "standard",
+        max_attempts: int = 3,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        read_timeout: float = READ_TIMEOUT,
+    ) -> None:
+        self.endpoint_url = endpoint_url
+        self.credentials = dict(credentials) if credentials else None
+        self.config = Config(
+            retries={"mode": retry_mode, "max_attempts": max_attempts},
+            user_agent_extra=f"batchtop/{__version__}",
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+        )
+        self._sessions: dict[str | None, aioboto3.Session] = {}
+        self._slots: dict[tuple[str | None, str, str], ClientSlot] = {}
+
+    @classmethod
+    def demo(cls, endpoint_url: str, **options: Any) -> AwsPool:
+        """A pool for the built-in emulator: its endpoint and dummy credentials."""
+        return cls(endpoint_url=endpoint_url, credentials=DEMO_CREDENTIALS, **options)
+
+    async def __aenter__(self) -> AwsPool:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        slots = list(self._slots.values())
+        self._slots.clear()
+        for slot in slots:
+            await slot.close()
+
+    def session(self, profile: str | None) -> aioboto3.Session:
+        """The session of `profile` (None: the default chain). Raises ProfileNotFound."""
+        session = self._sessions.get(profile)
+        if session is None:
+            session = aioboto3.Session(profile_name=profile, **(self.credentials or {}))
+            self._sessions[profile] = session
+        return session
+
+    def renew_session(self, profile: str | None, stale: aioboto3.Session) -> None:
+        """Forget `stale` (if still current) so the next `session` re-reads the credential chain."""
+        if self._sessions.get(profile) is stale:
+            del self._sessions[profile]
+
+    def default_region(self, profile: str | None) -> str:
+        """The profile's configured region (config file or AWS_DEFAULT_REGION), else us-east-1."""
+        return self.session(profile).region_name or DEFAULT_REGION
+
+    async def open_client(self, session: aioboto3.Session, service: str, region: str) -> Any:
+        options: dict[str, Any] = {"region_name": region, "config": self.config}
+        if self.endpoint_url:
+            options["endpoint_url"] = self.endpoint_url
+        return await session.client(service, **options).__aenter__()
+
+    def slot(self, profile: str | None, region: str, service: str, prepare: Any = None) -> ClientSlot:
+        """The shared client slot for (profile, region, service), made once."""
+        key = (profile, region, service)
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = ClientSlot(self, profile, region, service, prepare)
+            self._slots[key] = slot
+        return slot
+
+    def build_sources(
+        self,
+        profiles: Iterable[str | None] | None,
+        regions: Iterable[str] | None,
+        kinds: Iterable[JobKind | str] | None,
+        *,
+        first_page_size: int | None = None,
+        page_size: int | None = None,
+    ) -> list[Source]:
+        """One source per (profile, region, kind), ordered by profile, region, kind.
+
+        Empty `profiles` means the default chain; empty `regions` means each profile's own
+        region; empty `kinds` or "all" means every kind. Page sizes default per service.
+        """
+        from .sources import make_source
+
+        profile_list: list[str | None] = list(dict.fromkeys(profiles or [])) or [None]
+        kind_list = _kinds(kinds)
+        sources: list[Source] = []
+        for profile in profile_list:
+            region_list = list(dict.fromkeys(regions or [])) or [self.default_region(profile)]
+            for region in region_list:
+                for kind in kind_list:
+                    key = SourceKey(profile, region, kind)
+                    sources.append(make_source(self, key, first_page_size=first_page_size, page_size=page_size))
+        return sources
+
+
+def _kinds(kinds: Iterable[JobKind | str] | None) -> list[JobKind]:
+    wanted: set[JobKind] = set()
+    for kind in kinds or ["all"]:
+        if kind == "all":
+            wanted.update(JobKind)
+        else:
+            wanted.add(JobKind(kind))
+    return [kind for kind in JobKind if kind in wanted]

@@ -1,0 +1,146 @@
+"""Amazon Personalize batch inference and batch segment jobs: one implementation, two kinds.
+
+The list APIs have no status, name, time filter or sort (only solutionVersionArn), so
+filters apply on the client: a page may come back empty and still carry a next token.
+Each page is ordered by creation time on the client. `status` is a free string: unknown
+values map to Phase.UNKNOWN and keep their raw text. There is no API to stop these jobs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import botocore.exceptions as bx
+
+from ..errors import InvalidPageToken, MalformedResponse
+from ..models import Job, JobDetail, JobKind, phase_of
+from .base import Filters, Page, Source, SourceKey, StopNotSupported
+from .filtering import job_matches, resolve_status
+from .wire import ItemReader, capture_documents, document_of, iso_time, item_list, next_token_of
+
+SERVICE = "personalize"
+MAX_PAGE_SIZE = 100
+STATUSES = ("PENDING", "CREATE PENDING", "IN PROGRESS", "CREATE IN_PROGRESS", "ACTIVE", "CREATE FAILED")
+_TIME_FIELDS = ("creationDateTime", "lastUpdatedDateTime")
+_TOKEN_ERRORS = frozenset({"InvalidNextTokenException"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Api:
+    """The names one job kind uses on the wire."""
+
+    list_method: str
+    describe_method: str
+    list_field: str
+    item_field: str
+    arn_field: str
+
+
+_APIS = {
+    JobKind.PERSONALIZE: _Api(
+        "list_batch_inference_jobs", "describe_batch_inference_job", "batchInferenceJobs", "batchInferenceJob", "batchInferenceJobArn"
+    ),
+    JobKind.SEGMENT: _Api(
+        "list_batch_segment_jobs", "describe_batch_segment_job", "batchSegmentJobs", "batchSegmentJob", "batchSegmentJobArn"
+    ),
+}
+_DOCUMENT_OPERATIONS = (
+    "ListBatchInferenceJobs",
+    "ListBatchSegmentJobs",
+    "DescribeBatchInferenceJob",
+    "DescribeBatchSegmentJob",
+)
+
+
+def prepare_client(client: object) -> None:
+    """Make the client hand over raw documents, so one odd item cannot fail a page."""
+    capture_documents(client, SERVICE, _DOCUMENT_OPERATIONS)
+
+
+class PersonalizeSource(Source):
+    """Batch inference (JobKind.PERSONALIZE) or batch segment (JobKind.SEGMENT) jobs of one
+    (profile, region). `solution_version_arn` is the one filter the API applies itself."""
+
+    def __init__(
+        self,
+        key: SourceKey,
+        client: object,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        solution_version_arn: str | None = None,
+    ) -> None:
+        self.key = key
+        self._client = client
+        self._api = _APIS[key.kind]
+        self.page_size = _clamp(page_size)
+        self.solution_version_arn = solution_version_arn
+
+    async def list_page(self, filters: Filters, token: str | None = None, *, want: int | None = None) -> Page:
+        status = resolve_status(filters.status)
+        if status is not None and status.excludes_service(STATUSES):
+            return Page([], None)  # e.g. `stopped` or `InProgress`: no Personalize job has it
+        size = self.page_size
+        if want is not None:
+            size = MAX_PAGE_SIZE if filters.active else _clamp(want)
+        params: dict[str, object] = {"maxResults": size}
+        if self.solution_version_arn:
+            params["solutionVersionArn"] = self.solution_version_arn
+        if token is not None:
+            params["nextToken"] = token
+        try:
+            response = await self._client.call(self._api.list_method, **params)
+        except bx.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in _TOKEN_ERRORS:
+                raise InvalidPageToken(str(exc)) from exc
+            raise
+        document = document_of(response)
+        field = self._api.list_field
+        jobs = [self.job_from(item, f"{field}[{index}]") for index, item in enumerate(item_list(document, field))]
+        jobs = [job for job in jobs if job_matches(job, filters)]
+        jobs.sort(key=_created_key, reverse=filters.newest_first)
+        return Page(jobs, next_token_of(document))
+
+    async def describe(self, arn: str) -> JobDetail:
+        response = await self._client.call(self._api.describe_method, **{self._api.arn_field: arn})
+        job = document_of(response).get(self._api.item_field)
+        if not isinstance(job, dict):
+            raise MalformedResponse(f"{self._api.item_field} is missing from the response")
+        fields = {name: iso_time(value) if name in _TIME_FIELDS else value for name, value in job.items()}
+        return JobDetail(job=self.job_from(job, self._api.item_field), fields=fields)
+
+    async def stop(self, arn: str) -> None:
+        raise StopNotSupported(f"{self.key.kind.label} jobs cannot be stopped: Amazon Personalize has no stop API")
+
+    def job_from(self, item: object, where: str) -> Job:
+        """One job summary or description → Job; unreadable fields become notes.
+
+        Personalize reports no end time: a finished job's last update is when it ended.
+        """
+        read = ItemReader(item, where)
+        arn = read.identity(self._api.arn_field, "jobName", "creationDateTime")
+        status = read.text("status", required=True)
+        phase = phase_of(status)
+        updated = read.time("lastUpdatedDateTime")
+        return Job(
+            arn=arn,
+            name=read.text("jobName", required=True),
+            kind=self.key.kind,
+            source=self.key.id,
+            status=status,
+            phase=phase,
+            created=read.time("creationDateTime", required=True),
+            updated=updated,
+            ended=updated if phase.terminal else None,
+            model=read.text("solutionVersionArn"),
+            message=read.text("failureReason"),
+            notes=tuple(read.notes),
+        )
+
+
+def _created_key(job: Job) -> float:
+    return job.created.timestamp() if job.created is not None else float("-inf")
+
+
+def _clamp(size: int) -> int:
+    return max(1, min(MAX_PAGE_SIZE, int(size)))
+
