@@ -1,0 +1,139 @@
+"""Tolerant reading of raw items and the client-side meaning of filters (no AWS involved)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tui.errors import MalformedResponse
+from tui.models import Job, JobKind, Phase, phase_of
+from tui.sources import bedrock, personalize
+from tui.sources.base import Filters
+from tui.sources.filtering import is_known_status, job_matches, resolve_status, valid_statuses
+from tui.sources.wire import ItemReader, item_list, next_token_of, parse_time
+
+UTC = dt.timezone.utc
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2025-03-04T05:06:07Z", dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)),
+        ("2025-03-04T05:06:07.123+02:00", dt.datetime(2025, 3, 4, 3, 6, 7, 123000, tzinfo=UTC)),
+        ("2025-03-04T05:06:07.123456789Z", dt.datetime(2025, 3, 4, 5, 6, 7, 123456, tzinfo=UTC)),
+        (1741064767, dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)),
+        (1741064767.5, dt.datetime(2025, 3, 4, 5, 6, 7, 500000, tzinfo=UTC)),
+    ],
+)
+def test_parse_time_reads_iso_strings_and_epoch_seconds(value, expected):
+    assert parse_time(value) == expected
+
+
+@pytest.mark.parametrize("value", ["garbage", "", None, True, 1e30, [], {}])
+def test_parse_time_rejects_garbage_with_value_error(value):
+    with pytest.raises(ValueError):
+        parse_time(value)
+
+
+def test_reader_notes_what_it_cannot_read_and_keeps_the_rest():
+    read = ItemReader({"jobName": 42, "submitTime": "soon", "totalRecordCount": -3, "status": "Odd"}, "item")
+    assert read.text("jobName") == "42"
+    assert read.time("submitTime") is None
+    assert read.count("totalRecordCount") is None
+    assert read.text("status") == "Odd"
+    assert read.text("modelId", required=True) == ""
+    assert read.notes == [
+        "jobName is not a string: 42",
+        "submitTime is not a timestamp: 'soon'",
+        "totalRecordCount is not a count: -3",
+        "no modelId",
+    ]
+
+
+def test_a_job_without_arn_gets_a_stand_in_that_survives_status_changes():
+    before = ItemReader({"jobName": "a", "submitTime": "2025-01-01T00:00:00Z", "status": "InProgress"}, "item")
+    after = ItemReader({"jobName": "a", "submitTime": "2025-01-01T00:00:00Z", "status": "Completed"}, "item")
+    other = ItemReader({"jobName": "b", "submitTime": "2025-01-01T00:00:00Z"}, "item")
+    stand_in = before.identity("jobArn", "jobName", "submitTime")
+    assert stand_in.startswith("unknown-arn:")
+    assert stand_in == after.identity("jobArn", "jobName", "submitTime")
+    assert stand_in != other.identity("jobArn", "jobName", "submitTime")
+    assert "no jobArn" in before.notes
+
+
+def test_an_item_that_is_not_an_object_gets_one_note():
+    read = ItemReader("just a string", "invocationJobSummaries[3]")
+    assert read.text("jobName", required=True) == ""
+    assert read.notes == ["invocationJobSummaries[3] is not an object (str): 'just a string'"]
+
+
+def test_document_shapes():
+    assert item_list({}, "batchSegmentJobs") == []
+    with pytest.raises(MalformedResponse):
+        item_list({"batchSegmentJobs": {"a": 1}}, "batchSegmentJobs")
+    assert next_token_of({"nextToken": ""}) is None
+    assert next_token_of({"nextToken": "x" * 2048}) == "x" * 2048
+    with pytest.raises(MalformedResponse):
+        next_token_of({"nextToken": 7})
+
+
+@pytest.mark.parametrize(
+    ("text", "phase", "raw"),
+    [
+        ("running", Phase.RUNNING, None),
+        ("FAILED", Phase.FAILED, None),
+        ("inprogress", None, "InProgress"),
+        ("create failed", None, "CREATE FAILED"),
+        ("Mystery", None, "Mystery"),
+    ],
+)
+def test_status_filters_resolve_to_a_phase_or_a_raw_status(text, phase, raw):
+    resolved = resolve_status(text)
+    assert (resolved.phase, resolved.raw) == (phase, raw)
+
+
+def test_known_statuses():
+    assert is_known_status("queued") and is_known_status("PartiallyCompleted") and is_known_status("create pending")
+    assert not is_known_status("Mystery")
+    assert valid_statuses()[:2] == ["queued", "running"] and "CREATE IN_PROGRESS" in valid_statuses()
+
+
+def test_bedrock_can_filter_on_the_server_only_for_single_status_phases():
+    assert resolve_status("running").raw_candidates(bedrock.STATUSES) == ("InProgress",)
+    assert resolve_status("queued").raw_candidates(bedrock.STATUSES) == ("Submitted", "Validating", "Scheduled")
+    assert resolve_status("ACTIVE").excludes_service(bedrock.STATUSES)
+    assert resolve_status("stopped").excludes_service(personalize.STATUSES)
+    assert not resolve_status("unknown").excludes_service(personalize.STATUSES)
+    assert not resolve_status("Mystery").excludes_service(bedrock.STATUSES)
+
+
+def make_job(name: str = "Nightly-Run", status: str = "InProgress", created: dt.datetime | None = None) -> Job:
+    return Job(
+        arn="arn:x",
+        name=name,
+        kind=JobKind.BEDROCK,
+        source="default/us-east-1/bedrock",
+        status=status,
+        phase=phase_of(status),
+        created=created,
+    )
+
+
+def test_job_matches_name_case_insensitively_and_literally():
+    assert job_matches(make_job(), Filters(name="nightly"))
+    assert not job_matches(make_job(), Filters(name="night.*"))
+    assert job_matches(make_job(name="a.*b"), Filters(name="A.*"))
+
+
+def test_job_matches_status_by_phase_or_raw():
+    assert job_matches(make_job(status="Weird"), Filters(status="unknown"))
+    assert job_matches(make_job(status="Weird"), Filters(status="weird"))
+    assert not job_matches(make_job(status="Completed"), Filters(status="running"))
+
+
+def test_job_matches_time_window_and_lets_unknown_times_through():
+    noon = dt.datetime(2025, 1, 1, 12, tzinfo=UTC)
+    assert job_matches(make_job(created=noon), Filters(submitted_after=noon - dt.timedelta(hours=1)))
+    assert not job_matches(make_job(created=noon), Filters(submitted_before=dt.datetime(2025, 1, 1, 11)))
+    assert job_matches(make_job(created=None), Filters(submitted_after=noon))
