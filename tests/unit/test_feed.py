@@ -1,0 +1,351 @@
+"""JobFeed and the views the table reads: order, dedupe, positions, counts, status lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.feed import FeedView, JobFeed, MergedView, SortedView, frontier, status_line
+from tui.models import Job, JobKind, Phase, RecordCounts, phase_of
+
+T0 = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def job(n: int, status: str = "InProgress", source: str = "a", **fields) -> Job:
+    """Job number n, created n minutes after T0 (bigger n = newer)."""
+    values = dict(
+        arn=f"arn:{source}:{n}",
+        name=f"job-{n:05d}",
+        kind=JobKind.BEDROCK,
+        source=source,
+        status=status,
+        phase=phase_of(status),
+        created=T0 + dt.timedelta(minutes=n),
+    )
+    values.update(fields)
+    return Job(**values)
+
+
+def newest_first(numbers) -> list[int]:
+    return sorted(numbers, reverse=True)
+
+
+@dataclass(eq=False)
+class Member:
+    feed: JobFeed
+    loading: bool = False
+    problem: object | None = None
+
+
+def arns(view) -> list[str]:
+    return [view[index].arn for index in range(len(view))]
+
+
+def assert_indexed(view) -> None:
+    for position in range(len(view)):
+        assert view.index_of(view[position].arn) == position
+
+
+# ---------------------------------------------------------------- JobFeed
+
+
+def test_pages_append_in_listing_order_and_track_the_token():
+    feed = JobFeed()
+    feed.start([job(n) for n in (9, 8, 7)], "t1")
+    assert not feed.all_loaded
+    feed.merge_page([job(n) for n in (6, 5)], None)
+    assert [j.arn for j in feed] == [f"arn:a:{n}" for n in (9, 8, 7, 6, 5)]
+    assert feed.all_loaded and feed.next_token is None
+    assert_indexed(feed)
+
+
+def test_a_shifted_page_updates_loaded_jobs_in_place_and_never_duplicates():
+    feed = JobFeed()
+    feed.start([job(n) for n in (9, 8, 7)], "t1")
+    # two jobs were submitted while the user read page 1: page 2 starts with 8 and 7 again
+    change = feed.merge_page([job(8, "Completed"), job(7), job(6), job(5)], "t2")
+    assert [j.arn for j in feed] == [f"arn:a:{n}" for n in (9, 8, 7, 6, 5)]
+    assert [j.arn for j in change.inserted] == ["arn:a:6", "arn:a:5"]
+    assert [(old.status, new.status) for old, new in change.replaced] == [("InProgress", "Completed")]
+    assert feed.get("arn:a:8").status == "Completed"
+
+
+def test_a_refresh_inserts_new_jobs_where_they_belong():
+    feed = JobFeed()
+    feed.start([job(n) for n in (9, 7, 5)], "t1")
+    change = feed.merge([job(12), job(11), job(9), job(8)])
+    assert [j.arn for j in feed] == [f"arn:a:{n}" for n in (12, 11, 9, 8, 7, 5)]
+    assert {j.arn for j in change.inserted} == {"arn:a:12", "arn:a:11", "arn:a:8"}
+    assert change.replaced == []  # job 9 came back unchanged
+    assert_indexed(feed)
+
+
+def test_update_only_touches_loaded_jobs():
+    feed = JobFeed()
+    feed.start([job(2)], None)
+    change = feed.update([job(2, "Completed"), job(3)])
+    assert len(feed) == 1 and feed.index_of("arn:a:3") is None
+    assert len(change.replaced) == 1 and change.inserted == []
+
+
+def test_a_terminal_job_never_goes_back_to_an_active_state():
+    feed = JobFeed()
+    feed.start([job(1, "Completed")], None)
+    change = feed.merge([job(1, "InProgress")])
+    assert feed.get("arn:a:1").status == "Completed"
+    assert change.replaced == []
+
+
+def test_unknown_statuses_survive_and_stay_watched():
+    feed = JobFeed()
+    feed.start([job(1, "Hibernating")], None)
+    assert feed.get("arn:a:1").status == "Hibernating"
+    assert feed.counts[Phase.UNKNOWN] == 1
+    assert feed.active_arns == {"arn:a:1"}
+
+
+def test_counts_and_active_jobs_follow_every_change():
+    feed = JobFeed()
+    feed.start([job(3, "Submitted"), job(2, "InProgress"), job(1, "Completed")], "t")
+    feed.merge([job(3, "InProgress"), job(4, "Failed")])
+    feed.merge_page([job(0, "Stopped")], None)
+    feed.update([job(2, "PartiallyCompleted")])
+    assert feed.counts == {
+        **dict.fromkeys(Phase, 0),
+        Phase.RUNNING: 1,
+        Phase.PARTIAL: 1,
+        Phase.SUCCEEDED: 1,
+        Phase.FAILED: 1,
+        Phase.STOPPED: 1,
+    }
+    assert feed.active_arns == {"arn:a:3"}
+
+
+def test_oldest_first_order_and_jobs_without_creation_time_go_last():
+    feed = JobFeed(newest_first=False)
+    feed.start([job(1), job(2), job(9, created=None)], "t")
+    feed.merge([job(0), job(5)])
+    assert [j.arn for j in feed] == [f"arn:a:{n}" for n in (0, 1, 2, 5, 9)]
+    assert feed.frontier_key() == job(5).created.timestamp()
+
+
+def test_a_changed_creation_time_moves_the_row():
+    feed = JobFeed()
+    feed.start([job(n) for n in (5, 4, 3)], None)
+    feed.merge([job(4, created=T0 + dt.timedelta(minutes=10))])
+    assert [j.arn for j in feed] == ["arn:a:4", "arn:a:5", "arn:a:3"]
+    assert_indexed(feed)
+
+
+def test_reset_forgets_rows_token_and_counts():
+    feed = JobFeed()
+    feed.start([job(1)], "t")
+    feed.reset(newest_first=False)
+    assert len(feed) == 0 and not feed.started and not feed.all_loaded
+    assert sum(feed.counts.values()) == 0 and not feed.newest_first
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["merge", "page", "move", "finish"]), st.lists(st.integers(0, 300), max_size=30)), max_size=25))
+def test_positions_order_and_counts_stay_exact_under_any_sequence(operations):
+    feed = JobFeed()
+    feed.start([], "t")
+    for operation, numbers in operations:
+        if operation == "merge":
+            feed.merge([job(n) for n in numbers])
+        elif operation == "page":
+            feed.merge_page([job(n) for n in newest_first(set(numbers))], "t")
+        elif operation == "move":
+            feed.merge([job(n, created=T0 + dt.timedelta(minutes=(n * 7) % 301)) for n in numbers])
+        else:
+            feed.update([job(n, "Completed") for n in numbers])
+        keys = [feed.key(j) for j in feed]
+        assert keys == sorted(keys)
+        assert len({j.arn for j in feed}) == len(feed)
+        assert_indexed(feed)
+        assert feed.counts == {**dict.fromkeys(Phase, 0), **Counter(j.phase for j in feed)}
+        assert feed.active_arns == {j.arn for j in feed if not j.phase.terminal}
+
+
+# ---------------------------------------------------------------- the "All" view
+
+
+def two_sources() -> tuple[Member, Member]:
+    """a: every even minute 100..0, loaded down to 60, more to come; b: odd minutes, all loaded."""
+    a, b = Member(JobFeed()), Member(JobFeed())
+    a.feed.start([job(n, source="a") for n in range(100, 59, -2)], "a-t1")
+    b.feed.start([job(n, source="b") for n in range(99, 0, -2)], None)
+    return a, b
+
+
+def brute_force_all(members) -> list[str]:
+    limit, _ = frontier(members)
+    rows = [j for m in members for j in m.feed if m.feed.key(j) <= limit]
+    return [j.arn for j in sorted(rows, key=members[0].feed.key)]
+
+
+def test_all_view_shows_rows_only_down_to_the_frontier():
+    a, b = two_sources()
+    view = MergedView([a, b], newest_first=True)
+    assert view[len(view) - 1].created == job(60).created  # b's 59 .. 1 wait below a's frontier
+    assert arns(view) == brute_force_all([a, b])
+    assert frontier([a, b])[1] is a
+    assert_indexed(view)
+
+
+def test_all_view_paging_only_appends_below_what_was_shown():
+    a, b = two_sources()
+    view = MergedView([a, b], newest_first=True)
+    shown = arns(view)
+    change = a.feed.merge_page([job(n, source="a") for n in range(58, 19, -2)], "a-t2")
+    view.apply({a: change}, set())
+    assert arns(view)[: len(shown)] == shown
+    assert arns(view) == brute_force_all([a, b])
+    change = a.feed.merge_page([job(n, source="a") for n in range(18, -1, -2)], None)
+    view.apply({a: change}, set())
+    assert len(view) == 101 and view.all_loaded
+    assert_indexed(view)
+
+
+def test_all_view_refresh_inserts_new_jobs_at_the_top_and_hides_ones_below_the_frontier():
+    a, b = two_sources()
+    view = MergedView([a, b], newest_first=True)
+    change_b = b.feed.merge([job(150, source="b"), job(-5, source="b")])  # -5: older than a's frontier
+    change_a = a.feed.merge([job(100, "Completed", source="a")])
+    view.apply({a: change_a, b: change_b}, set())
+    assert view[0].arn == "arn:b:150"
+    assert view.index_of("arn:b:-5") is None
+    assert view[view.index_of("arn:a:100")].status == "Completed"
+    assert arns(view) == brute_force_all([a, b])
+
+
+def test_all_view_ignores_failing_sources_that_loaded_nothing():
+    a, b = two_sources()
+    denied = Member(JobFeed(), problem="access denied")
+    view = MergedView([a, b, denied], newest_first=True)
+    assert arns(view) == brute_force_all([a, b])
+
+
+def test_all_view_rebuilds_when_a_listing_restarts():
+    a, b = two_sources()
+    view = MergedView([a, b], newest_first=True)
+    change = a.feed.start([job(n, source="a") for n in range(100, 89, -2)], "again")
+    view.apply({a: change}, {a})
+    assert arns(view) == brute_force_all([a, b])
+
+
+# ---------------------------------------------------------------- client-side sort
+
+
+def test_sorted_view_orders_loaded_rows_and_finds_any_row():
+    feed = JobFeed()
+    feed.start([job(n, name=f"n{(n * 37) % 11}") for n in range(30, 0, -1)], "t")
+    member = Member(feed)
+    for descending in (False, True):
+        view = SortedView([member], "name", descending, newest_first=True)
+        names = [view[i].name for i in range(len(view))]
+        assert names == sorted(names, reverse=descending)
+        # ties keep creation order (newest first) in both directions
+        for i in range(len(view) - 1):
+            if view[i].name == view[i + 1].name:
+                assert view[i].created > view[i + 1].created
+        assert_indexed(view)
+        assert view.status_line() == "sorted: 30 loaded of more"
+
+
+def test_sorted_view_follows_pages_and_updates():
+    feed = JobFeed()
+    feed.start([job(n) for n in range(50, 30, -1)], "t")
+    member = Member(feed)
+    view = SortedView([member], "status", False, newest_first=True)
+    change = feed.merge_page([job(n, "Completed" if n % 3 else "Failed") for n in range(30, 10, -1)], "t2")
+    view.apply({member: change}, set())
+    change = feed.update([job(n, "Stopped") for n in range(50, 40, -1)])
+    view.apply({member: change}, set())
+    expected = sorted(feed, key=lambda j: (list(Phase).index(j.phase), j.status, -j.created.timestamp()))
+    assert arns(view) == [j.arn for j in expected]
+    assert_indexed(view)
+
+
+def test_sorted_view_by_progress_and_duration():
+    feed = JobFeed()
+    ended = lambda minutes: T0 + dt.timedelta(minutes=minutes)  # noqa: E731
+    feed.start(
+        [
+            job(4, records=RecordCounts(total=10, processed=5)),
+            job(3, "Completed", ended=ended(100), records=RecordCounts(total=10, processed=10)),
+            job(2, "Completed", ended=ended(5)),
+            job(1),
+        ],
+        None,
+    )
+    member = Member(feed)
+    progress = SortedView([member], "progress", True, newest_first=True)
+    assert arns(progress)[:2] == ["arn:a:3", "arn:a:4"]
+    duration = SortedView([member], "duration", True, newest_first=True)
+    assert arns(duration) == ["arn:a:1", "arn:a:4", "arn:a:3", "arn:a:2"]  # running first, oldest longest
+
+
+def test_sorted_all_view_covers_every_loaded_row():
+    a, b = two_sources()
+    view = SortedView([a, b], "name", False, newest_first=True)
+    assert len(view) == len(a.feed) + len(b.feed)
+    assert_indexed(view)
+
+
+# ---------------------------------------------------------------- status lines
+
+
+def test_status_lines():
+    assert status_line(1200, False, True, False) == "1,200 loaded · loading…"
+    assert status_line(5000, True, False, False) == "5,000 jobs · all loaded"
+    assert status_line(1, True, False, True) == "1 job · all loaded"
+    assert status_line(1200, False, False, True) == "sorted: 1,200 loaded of more"
+    assert status_line(1200, False, False, False) == "1,200 loaded · more below"
+
+
+def test_views_report_loading_and_all_loaded():
+    a, b = two_sources()
+    a.loading = True
+    assert MergedView([a, b], True).status_line() == "41 loaded · loading…"
+    assert FeedView(b).status_line() == "50 jobs · all loaded"
+
+
+# ---------------------------------------------------------------- cost at 100,000 rows
+
+
+def best_of(runs: int, action) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def test_paging_and_refreshing_stay_cheap_at_100k_rows():
+    a, b = Member(JobFeed()), Member(JobFeed())
+    a.feed.start([job(n, source="a") for n in range(200_000, 150_000, -1)], "more")
+    b.feed.start([job(n, source="b") for n in range(199_999, 99_999, -2)], None)
+    view = MergedView([a, b], newest_first=True)
+    assert len(view) > 70_000
+    pages = iter([[job(n, source="a") for n in range(top, top - 1000, -1)] for top in range(149_999, 139_999, -1000)])
+    new_jobs = iter([[job(n, source="a"), job(n + 1, source="a")] for n in range(200_001, 200_021, 2)])
+
+    def page() -> None:
+        view.apply({a: a.feed.merge_page(next(pages), "more")}, set())
+
+    def refresh() -> None:
+        view.apply({a: a.feed.merge(next(new_jobs))}, set())
+
+    assert best_of(5, page) < 0.01  # a 1,000-row page: ~1 ms here
+    assert best_of(5, refresh) < 0.001  # two new jobs at the top of 100k rows
+    assert view[0].arn == "arn:a:200010"
+    assert arns(view)[:3] == ["arn:a:200010", "arn:a:200009", "arn:a:200008"]
+    assert view.index_of(view[60_000].arn) == 60_000
+    assert view.index_of(view[len(view) - 1].arn) == len(view) - 1

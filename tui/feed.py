@@ -1,0 +1,540 @@
+"""The loaded rows of each source, in display order, and the views the job table reads.
+
+Pure Python: no Textual, no aioboto3. A monitor may hold 100,000 rows and page through
+them a thousand at a time, so everything here is incremental: appending a page or
+inserting a few new jobs at the top never re-sorts or re-indexes every row, and a row's
+position by ARN is O(1).
+
+A feed keeps its rows sorted by creation time (newest first unless the filters ask
+otherwise), which is the service's own listing order. A page that continues the listing
+appends; a job already loaded (pages shift when jobs are submitted while the user pages)
+is updated in place, never shown twice; a terminal job never goes back to an active state.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
+
+from .models import Job, Phase
+
+_INF = math.inf
+SORT_COLUMNS = ("created", "name", "status", "progress", "model", "duration")
+
+SortKey = Callable[[Job], float]
+
+
+def _newest_first_key(job: Job) -> float:
+    created = job.created
+    return -created.timestamp() if created is not None else _INF
+
+
+def _oldest_first_key(job: Job) -> float:
+    created = job.created
+    return created.timestamp() if created is not None else _INF
+
+
+def created_key(newest_first: bool) -> SortKey:
+    """The display-order key: smaller comes first. Jobs without a creation time go last."""
+    return _newest_first_key if newest_first else _oldest_first_key
+
+
+class _OrderedRows:
+    """Jobs in key order with O(1) position by ARN.
+
+    Positions are stored as `seq - head`: inserting at the top only moves `head`, appending
+    only adds a key, and an insert or removal in the middle renumbers the shorter side.
+    """
+
+    __slots__ = ("_key", "_rows", "_seq", "_head")
+
+    def __init__(self, key: SortKey) -> None:
+        self._key = key
+        self._rows: list[Job] = []
+        self._seq: dict[str, int] = {}
+        self._head = 0
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index: int) -> Job:
+        return self._rows[index]
+
+    def __iter__(self) -> Iterator[Job]:
+        return iter(self._rows)
+
+    def index_of(self, arn: str) -> int | None:
+        seq = self._seq.get(arn)
+        return None if seq is None else seq - self._head
+
+    def get(self, arn: str) -> Job | None:
+        seq = self._seq.get(arn)
+        return None if seq is None else self._rows[seq - self._head]
+
+    def clear(self) -> None:
+        self._rows = []
+        self._seq = {}
+        self._head = 0
+
+    def append(self, job: Job) -> None:
+        """Add a job known to sort at or after the last row."""
+        self._seq[job.arn] = self._head + len(self._rows)
+        self._rows.append(job)
+
+    def between(self, low: float, high: float) -> list[Job]:
+        """Rows whose key is in (low, high]."""
+        start = bisect_right(self._rows, low, key=self._key)
+        return self._rows[start : bisect_right(self._rows, high, key=self._key, lo=start)]
+
+    def insert_sorted(self, job: Job) -> None:
+        """Insert where the key says, after rows with an equal key."""
+        rows, key = self._rows, self._key
+        value = key(job)
+        if not rows or value >= key(rows[-1]):
+            self.append(job)
+        elif value < key(rows[0]):
+            self._insert(0, job)
+        else:
+            self._insert(bisect_right(rows, value, key=key), job)
+
+    def replace(self, position: int, job: Job) -> None:
+        """Swap in a newer version of the job at `position` (same ARN, same key)."""
+        self._rows[position] = job
+
+    def remove(self, arn: str) -> Job:
+        rows, seq = self._rows, self._seq
+        position = seq.pop(arn) - self._head
+        count = len(rows)
+        if position < count - 1 - position:
+            for index in range(position):
+                seq[rows[index].arn] += 1
+            self._head += 1
+        else:
+            for index in range(position + 1, count):
+                seq[rows[index].arn] -= 1
+        return rows.pop(position)
+
+    def _insert(self, position: int, job: Job) -> None:
+        rows, seq = self._rows, self._seq
+        count = len(rows)
+        if position < count - position:
+            self._head -= 1
+            for index in range(position):
+                seq[rows[index].arn] -= 1
+        else:
+            for index in range(position, count):
+                seq[rows[index].arn] += 1
+        seq[job.arn] = self._head + position
+        rows.insert(position, job)
+
+
+@dataclass(slots=True)
+class FeedChange:
+    """What one merge did to a feed: the views and the refresh delta are built from it."""
+
+    inserted: list[Job] = field(default_factory=list)
+    replaced: list[tuple[Job, Job]] = field(default_factory=list)  # (old, new)
+
+    def extend(self, other: FeedChange) -> None:
+        self.inserted.extend(other.inserted)
+        self.replaced.extend(other.replaced)
+
+
+class JobFeed:
+    """One source's loaded rows in display order, indexed by ARN, with the next-page token.
+
+    `started` turns true when the first page is merged: before that there is nothing to
+    page from. Counts by phase and the set of active (non-terminal) ARNs are kept as rows
+    come and go, so a refresh knows what to describe without scanning every row.
+    """
+
+    __slots__ = ("newest_first", "key", "next_token", "started", "counts", "_rows", "_active")
+
+    def __init__(self, newest_first: bool = True) -> None:
+        self.reset(newest_first)
+
+    def reset(self, newest_first: bool | None = None) -> None:
+        """Forget every row and the token (filters changed, or the listing restarts)."""
+        if newest_first is not None:
+            self.newest_first = newest_first
+            self.key = created_key(newest_first)
+        self.next_token: str | None = None
+        self.started = False
+        self.counts: dict[Phase, int] = dict.fromkeys(Phase, 0)
+        self._rows = _OrderedRows(self.key)
+        self._active: set[str] = set()
+
+    @property
+    def all_loaded(self) -> bool:
+        return self.started and self.next_token is None
+
+    @property
+    def active_arns(self) -> frozenset[str]:
+        """Loaded jobs that may still change: the ones a refresh describes."""
+        return frozenset(self._active)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index: int) -> Job:
+        return self._rows[index]
+
+    def __iter__(self) -> Iterator[Job]:
+        return iter(self._rows)
+
+    def index_of(self, arn: str) -> int | None:
+        return self._rows.index_of(arn)
+
+    def get(self, arn: str) -> Job | None:
+        return self._rows.get(arn)
+
+    def between(self, low: float, high: float) -> list[Job]:
+        """Rows whose display key is in (low, high]."""
+        return self._rows.between(low, high)
+
+    def frontier_key(self) -> float:
+        """The key of the oldest loaded row that has a creation time; -inf when none has."""
+        key = self.key
+        for job in reversed(self._rows):
+            value = key(job)
+            if value != _INF:
+                return value
+        return -_INF
+
+    def start(self, jobs: Iterable[Job], next_token: str | None) -> FeedChange:
+        """(Re)start the listing from its first page(s): drops every loaded row."""
+        self.reset()
+        change = self.merge(jobs)
+        self.next_token = next_token
+        self.started = True
+        return change
+
+    def merge_page(self, jobs: Iterable[Job], next_token: str | None) -> FeedChange:
+        """Merge the page that continues the listing and move the token on."""
+        change = self.merge(jobs)
+        self.next_token = next_token
+        self.started = True
+        return change
+
+    def merge(self, jobs: Iterable[Job]) -> FeedChange:
+        """Update loaded jobs in place and insert the others where their creation time puts them."""
+        change = FeedChange()
+        for job in jobs:
+            self._upsert(job, change, insert=True)
+        return change
+
+    def update(self, jobs: Iterable[Job]) -> FeedChange:
+        """Update loaded jobs in place; ignore the others (describes, pages from a stale token)."""
+        change = FeedChange()
+        for job in jobs:
+            self._upsert(job, change, insert=False)
+        return change
+
+    def _upsert(self, job: Job, change: FeedChange, insert: bool) -> None:
+        rows = self._rows
+        position = rows.index_of(job.arn)
+        if position is None:
+            if insert:
+                rows.insert_sorted(job)
+                self._count(job, 1)
+                change.inserted.append(job)
+            return
+        old = rows[position]
+        if old == job or (old.phase.terminal and not job.phase.terminal):
+            return
+        if self.key(old) == self.key(job):
+            rows.replace(position, job)
+        else:
+            rows.remove(job.arn)
+            rows.insert_sorted(job)
+        self._count(old, -1)
+        self._count(job, 1)
+        change.replaced.append((old, job))
+
+    def _count(self, job: Job, step: int) -> None:
+        self.counts[job.phase] += step
+        if job.phase.terminal:
+            self._active.discard(job.arn)
+        elif step > 0:
+            self._active.add(job.arn)
+
+
+# ---------------------------------------------------------------- views
+
+
+class Member(Protocol):
+    """What a view needs to know about each source it shows (refresh.SourceState)."""
+
+    feed: JobFeed
+    loading: bool
+    problem: object | None
+
+
+def frontier(members: Iterable[Member]) -> tuple[float, Member | None]:
+    """How far down the merged view may show rows, and the source holding it back.
+
+    A source with more pages bounds the view at its oldest loaded row: rows of other
+    sources below that point stay hidden until it pages past them, so a page never lands
+    above rows the user already scrolled past. Sources that are all loaded, and failing
+    sources that have loaded nothing, do not hold the view back.
+    """
+    limit, holder = _INF, None
+    for member in members:
+        feed = member.feed
+        if feed.all_loaded or (member.problem is not None and not len(feed)):
+            continue
+        value = feed.frontier_key()
+        if holder is None or value < limit:
+            limit, holder = value, member
+    return limit, holder
+
+
+def status_line(count: int, all_loaded: bool, loading: bool, client_sorted: bool) -> str:
+    """The table's status line: how much is loaded and whether more is coming."""
+    if all_loaded:
+        return f"{count:,} {'job' if count == 1 else 'jobs'} · all loaded"
+    if client_sorted:
+        return f"sorted: {count:,} loaded of more"
+    if loading:
+        return f"{count:,} loaded · loading…"
+    return f"{count:,} loaded · more below"
+
+
+class _View:
+    """Common read side of every view: the table only uses these members."""
+
+    members: tuple[Member, ...]
+    client_sorted = False
+
+    @property
+    def all_loaded(self) -> bool:
+        return all(member.feed.all_loaded for member in self.members)
+
+    @property
+    def loading(self) -> bool:
+        return any(member.loading for member in self.members)
+
+    def status_line(self) -> str:
+        return status_line(len(self), self.all_loaded, self.loading, self.client_sorted)
+
+    def __iter__(self) -> Iterator[Job]:
+        return (self[index] for index in range(len(self)))
+
+
+class FeedView(_View):
+    """One source in creation order: the feed itself, nothing to maintain."""
+
+    def __init__(self, member: Member) -> None:
+        self.members = (member,)
+        self._feed = member.feed
+
+    def __len__(self) -> int:
+        return len(self._feed)
+
+    def __getitem__(self, index: int) -> Job:
+        return self._feed[index]
+
+    def index_of(self, arn: str) -> int | None:
+        return self._feed.index_of(arn)
+
+    def apply(self, changes: dict[Member, FeedChange], reloaded: set[Member]) -> None:
+        """Nothing to do: the feed is the view."""
+
+
+class MergedView(_View):
+    """Every source in creation order (the "All" view), down to the frontier (see `frontier`).
+
+    Paging only moves the frontier down, so it appends; a refresh inserts its few new
+    jobs in place. The whole merge is redone only when a source's listing restarts.
+    """
+
+    def __init__(self, members: Sequence[Member], newest_first: bool) -> None:
+        self.members = tuple(members)
+        self._key = created_key(newest_first)
+        self._rows = _OrderedRows(self._key)
+        self._shown = -_INF
+        self.rebuild()
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index: int) -> Job:
+        return self._rows[index]
+
+    def index_of(self, arn: str) -> int | None:
+        return self._rows.index_of(arn)
+
+    def rebuild(self) -> None:
+        self._rows.clear()
+        self._shown = -_INF
+        self._extend()
+
+    def apply(self, changes: dict[Member, FeedChange], reloaded: set[Member]) -> None:
+        if reloaded & set(self.members):
+            self.rebuild()
+            return
+        rows, key, shown = self._rows, self._key, self._shown
+        for member in self.members:
+            change = changes.get(member)
+            if change is None:
+                continue
+            for old, new in change.replaced:
+                position = rows.index_of(old.arn)
+                if position is not None:
+                    if key(old) == key(new):
+                        rows.replace(position, new)
+                        continue
+                    rows.remove(old.arn)
+                if key(new) <= shown:
+                    rows.insert_sorted(new)
+            for job in change.inserted:
+                if key(job) <= shown:
+                    rows.insert_sorted(job)
+        self._extend()
+
+    def _extend(self) -> None:
+        """Show the rows that a frontier moved down has uncovered (never moves back up)."""
+        limit, _ = frontier(self.members)
+        if limit <= self._shown:
+            return
+        runs = [member.feed.between(self._shown, limit) for member in self.members]
+        runs = [run for run in runs if run]
+        uncovered = runs[0] if len(runs) == 1 else sorted(itertools.chain(*runs), key=self._key)
+        for job in uncovered:
+            self._rows.append(job)
+        self._shown = limit
+
+
+_PHASE_RANK = {phase: rank for rank, phase in enumerate(Phase)}
+
+
+def _duration_key(job: Job) -> tuple[int, float]:
+    """Finished jobs by how long they ran; unfinished ones after them, oldest the longest."""
+    if job.created is None:
+        return (-1, 0.0)
+    ended = job.ended or (job.updated if job.phase.terminal else None)
+    if ended is not None:
+        return (0, (ended - job.created).total_seconds())
+    return (1, -job.created.timestamp())
+
+
+def _progress_key(job: Job) -> float:
+    fraction = job.records.fraction if job.records is not None else None
+    return -1.0 if fraction is None else fraction
+
+
+_PRIMARY_KEYS: dict[str, Callable[[Job], object]] = {
+    "name": lambda job: job.name.casefold(),
+    "status": lambda job: (_PHASE_RANK[job.phase], job.status),
+    "progress": _progress_key,
+    "model": lambda job: job.model.casefold(),
+    "duration": _duration_key,
+}
+
+
+class SortedView(_View):
+    """Loaded rows sorted on the client by another column; ties keep creation order.
+
+    Rows are stored ascending by (column, creation order, ARN) next to their keys, so a page
+    is merged in with bisects and slices, and a position is found with one bisect.
+    """
+
+    client_sorted = True
+    _FEW = 16
+
+    def __init__(self, members: Sequence[Member], column: str, descending: bool, newest_first: bool) -> None:
+        self.members = tuple(members)
+        self._primary = _PRIMARY_KEYS[column]
+        self._created = created_key(newest_first)
+        self._tie_sign = -1.0 if descending else 1.0
+        self._descending = descending
+        self._keys: list[tuple] = []
+        self._rows: list[Job] = []
+        self.rebuild()
+
+    def _sort_key(self, job: Job) -> tuple:
+        return (self._primary(job), self._tie_sign * self._created(job), job.arn)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index: int) -> Job:
+        count = len(self._rows)
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError("view index out of range")
+        return self._rows[count - 1 - index if self._descending else index]
+
+    def index_of(self, arn: str) -> int | None:
+        for member in self.members:
+            job = member.feed.get(arn)
+            if job is not None:
+                position = self._position(self._sort_key(job))
+                if position is None:
+                    return None
+                return len(self._rows) - 1 - position if self._descending else position
+        return None
+
+    def _position(self, key: tuple) -> int | None:
+        position = bisect_left(self._keys, key)
+        if position < len(self._keys) and self._keys[position] == key:
+            return position
+        return None
+
+    def rebuild(self) -> None:
+        pairs = sorted(
+            ((self._sort_key(job), job) for member in self.members for job in member.feed),
+            key=lambda pair: pair[0],
+        )
+        self._keys = [key for key, _ in pairs]
+        self._rows = [job for _, job in pairs]
+
+    def apply(self, changes: dict[Member, FeedChange], reloaded: set[Member]) -> None:
+        if reloaded & set(self.members):
+            self.rebuild()
+            return
+        incoming: list[tuple[tuple, Job]] = []
+        for member in self.members:
+            change = changes.get(member)
+            if change is None:
+                continue
+            for old, new in change.replaced:
+                old_key, new_key = self._sort_key(old), self._sort_key(new)
+                position = self._position(old_key)
+                if position is not None and old_key == new_key:
+                    self._rows[position] = new
+                    continue
+                if position is not None:
+                    del self._keys[position]
+                    del self._rows[position]
+                incoming.append((new_key, new))
+            incoming.extend((self._sort_key(job), job) for job in change.inserted)
+        if incoming:
+            incoming.sort(key=lambda pair: pair[0])
+            self._insert_many(incoming)
+
+    def _insert_many(self, incoming: list[tuple[tuple, Job]]) -> None:
+        keys, rows = self._keys, self._rows
+        if len(incoming) <= self._FEW:
+            for key, job in incoming:
+                position = bisect_right(keys, key)
+                keys.insert(position, key)
+                rows.insert(position, job)
+            return
+        merged_keys: list[tuple] = []
+        merged_rows: list[Job] = []
+        start = 0
+        for key, job in incoming:
+            position = bisect_right(keys, key, lo=start)
+            merged_keys += keys[start:position]
+            merged_rows += rows[start:position]
+            merged_keys.append(key)
+            merged_rows.append(job)
+            start = position
+        merged_keys += keys[start:]
+        merged_rows += rows[start:]
+        self._keys, self._rows = merged_keys, merged_rows
