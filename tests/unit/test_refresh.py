@@ -1,0 +1,424 @@
+"""RefreshEngine logic over a tiny in-memory service (pure logic; the emulator tests cover HTTP)."""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import datetime as dt
+import random
+from collections import Counter
+
+import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError
+
+from tui.clock import fixed_clock
+from tui.errors import InvalidPageToken
+from tui.feed import FeedView, MergedView, SortedView
+from tui.models import Job, JobDetail, JobKind, phase_of
+from tui.refresh import GAP_RESTARTED, MAX_BACKOFF, MAX_GAP_PAGES, TOKEN_REJECTED, RefreshEngine
+from tui.sources.base import Filters, Page, Source, SourceKey
+
+T0 = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+NOW = T0 + dt.timedelta(days=30)
+
+
+class MemorySource(Source):
+    """A tiny service: jobs newest first, offset page tokens (so submissions shift pages)."""
+
+    def __init__(self, region: str = "us-east-1", page_size: int = 5) -> None:
+        self.key = SourceKey(None, region, JobKind.BEDROCK)
+        self.page_size = page_size
+        self.jobs: list[Job] = []  # ground truth, newest first
+        self.calls: Counter[str] = Counter()
+        self.failure: Exception | None = None
+        self.reject_tokens = False
+        self.describing = 0
+        self.most_describing = 0
+
+    def add(self, minute: int, status: str = "Completed") -> Job:
+        job = Job(
+            arn=f"arn:{self.key.region}:{minute}",
+            name=f"job-{minute}",
+            kind=JobKind.BEDROCK,
+            source=self.key.id,
+            status=status,
+            phase=phase_of(status),
+            created=T0 + dt.timedelta(minutes=minute),
+        )
+        position = bisect.bisect_left([-j.created.timestamp() for j in self.jobs], -job.created.timestamp())
+        self.jobs.insert(position, job)
+        return job
+
+    def set_status(self, minute: int, status: str) -> None:
+        arn = f"arn:{self.key.region}:{minute}"
+        self.jobs = [
+            Job(**{**{f: getattr(j, f) for f in Job.__dataclass_fields__}, "status": status, "phase": phase_of(status)})
+            if j.arn == arn
+            else j
+            for j in self.jobs
+        ]
+
+    async def list_page(self, filters: Filters, token: str | None = None) -> Page:
+        self.calls["list"] += 1
+        await asyncio.sleep(0)
+        if self.failure is not None:
+            raise self.failure
+        if token is not None and self.reject_tokens:
+            raise InvalidPageToken("expired")
+        rows = self.jobs if filters.newest_first else self.jobs[::-1]
+        if filters.status:
+            rows = [j for j in rows if j.phase.value == filters.status]
+        offset = int(token or 0)
+        end = offset + self.page_size
+        return Page(rows[offset:end], str(end) if end < len(rows) else None)
+
+    async def describe(self, arn: str) -> JobDetail:
+        self.calls["describe"] += 1
+        self.describing += 1
+        self.most_describing = max(self.most_describing, self.describing)
+        try:
+            await asyncio.sleep(0)
+            if self.failure is not None:
+                raise self.failure
+            job = next(j for j in self.jobs if j.arn == arn)
+            return JobDetail(job, {"status": job.status})
+        finally:
+            self.describing -= 1
+
+
+def source_with(count: int, region: str = "us-east-1", page_size: int = 5, active_every: int = 3) -> MemorySource:
+    source = MemorySource(region, page_size)
+    for minute in range(count):
+        source.add(minute, "InProgress" if minute % active_every == 0 else "Completed")
+    return source
+
+
+def throttling() -> ClientError:
+    return ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, "ListModelInvocationJobs")
+
+
+def denied() -> ClientError:
+    return ClientError(
+        {"Error": {"Code": "AccessDeniedException", "Message": "no"}, "ResponseMetadata": {"HTTPStatusCode": 403}},
+        "ListModelInvocationJobs",
+    )
+
+
+async def refresh(engine: RefreshEngine):
+    return engine.apply_refresh(await engine.fetch_refresh())
+
+
+async def page(engine: RefreshEngine, key):
+    return engine.apply_page(await engine.fetch_next_page(key))
+
+
+async def load_all(engine: RefreshEngine, key) -> None:
+    while (batch := await engine.fetch_next_page(key)) is not None:
+        engine.apply_page(batch)
+
+
+def arns(rows) -> list[str]:
+    return [rows[i].arn for i in range(len(rows))]
+
+
+def make_engine(*sources: MemorySource, **options) -> RefreshEngine:
+    return RefreshEngine(list(sources), clock=fixed_clock(NOW), rng=random.Random(7), **options)
+
+
+# ---------------------------------------------------------------- refresh
+
+
+async def test_first_refresh_loads_the_first_page_of_every_source():
+    east, west = source_with(12), source_with(4, "us-west-2")
+    engine = make_engine(east, west)
+    delta = await refresh(engine)
+    assert [state.loaded for state in engine.states] == [5, 4]
+    assert [state.all_loaded for state in engine.states] == [False, True]
+    assert engine.states[0].last_ok == NOW and engine.states[0].problem is None
+    assert east.calls == {"list": 1} and west.calls == {"list": 1}
+    assert len(delta.new) == 9 and not delta.changed and not delta.finished
+
+
+async def test_a_tick_costs_one_list_plus_the_active_jobs_outside_page_one():
+    source = source_with(40)
+    engine = make_engine(source)
+    await refresh(engine)
+    await load_all(engine, source.key)
+    active_outside = [j for j in source.jobs[5:] if not j.phase.terminal]
+    for _ in range(2):
+        source.calls.clear()
+        await refresh(engine)
+        assert source.calls == {"list": 1, "describe": len(active_outside)}
+
+
+async def test_jobs_that_finish_are_reported_once_and_never_fetched_again():
+    source = source_with(40)
+    engine = make_engine(source)
+    await refresh(engine)
+    await load_all(engine, source.key)
+    source.set_status(9, "Completed")  # outside page one
+    source.set_status(36, "Failed")  # on page one
+    delta = await refresh(engine)
+    assert sorted(j.arn for j in delta.finished) == ["arn:us-east-1:36", "arn:us-east-1:9"]
+    assert delta.changed == {"arn:us-east-1:36", "arn:us-east-1:9"}
+    source.calls.clear()
+    delta = await refresh(engine)
+    assert not delta.finished and not delta.changed
+    active_outside = [j for j in source.jobs[5:] if not j.phase.terminal]
+    assert source.calls["describe"] == len(active_outside)
+    assert "arn:us-east-1:9" not in engine.states[0].feed.active_arns
+
+
+async def test_describes_run_with_bounded_concurrency():
+    source = source_with(60, active_every=1)
+    engine = make_engine(source, describe_concurrency=4)
+    await refresh(engine)
+    await load_all(engine, source.key)
+    await refresh(engine)
+    assert source.most_describing == 4
+
+
+async def test_new_jobs_appear_at_the_top():
+    source = source_with(20)
+    engine = make_engine(source)
+    await refresh(engine)
+    view = engine.view(source.key)
+    source.add(100, "Submitted")
+    delta = await refresh(engine)
+    assert delta.new == {"arn:us-east-1:100"}
+    assert view[0].arn == "arn:us-east-1:100" and view.index_of("arn:us-east-1:19") == 1
+
+
+# ---------------------------------------------------------------- paging
+
+
+async def test_jobs_submitted_during_paging_are_never_shown_twice_or_lost():
+    source = source_with(60, page_size=7)
+    engine = make_engine(source)
+    await refresh(engine)
+    minute = 1000
+    while (batch := await engine.fetch_next_page(source.key)) is not None:
+        for _ in range(3):  # these shift every later page down by three rows
+            source.add(minute, "Submitted")
+            minute += 1
+        engine.apply_page(batch)
+    await refresh(engine)
+    feed = engine.states[0].feed
+    assert arns(feed) == [j.arn for j in source.jobs]
+
+
+async def test_more_new_jobs_than_a_page_holds_leave_no_gap():
+    source = source_with(30, page_size=5)
+    engine = make_engine(source)
+    await refresh(engine)
+    await page(engine, source.key)
+    for minute in range(100, 117):  # 17 new jobs: more than three pages
+        source.add(minute, "Submitted")
+    source.calls.clear()
+    delta = await refresh(engine)
+    feed = engine.states[0].feed
+    assert arns(feed) == [j.arn for j in source.jobs[:27]]
+    assert len(delta.new) == 17 and source.calls["list"] == 4
+    assert engine.states[0].notice is None
+
+
+async def test_a_gap_too_wide_to_close_restarts_the_listing():
+    source = source_with(30, page_size=2)
+    engine = make_engine(source)
+    await refresh(engine)
+    for minute in range(100, 100 + 2 * (MAX_GAP_PAGES + 3)):
+        source.add(minute, "Submitted")
+    delta = await refresh(engine)
+    state = engine.states[0]
+    assert state.notice == GAP_RESTARTED and delta.notices == [(source.key, GAP_RESTARTED)]
+    assert arns(state.feed) == [j.arn for j in source.jobs[: 2 * (MAX_GAP_PAGES + 1)]]
+    await load_all(engine, source.key)
+    assert arns(state.feed) == [j.arn for j in source.jobs]
+
+
+async def test_a_rejected_page_token_restarts_the_listing_with_a_notice():
+    source = source_with(30)
+    engine = make_engine(source)
+    await refresh(engine)
+    await page(engine, source.key)
+    source.reject_tokens = True
+    delta = await page(engine, source.key)
+    state = engine.states[0]
+    assert state.notice == TOKEN_REJECTED and delta.notices == [(source.key, TOKEN_REJECTED)]
+    assert arns(state.feed) == [j.arn for j in source.jobs[:5]] and state.feed.next_token == "5"
+    source.reject_tokens = False
+    await load_all(engine, source.key)
+    assert arns(state.feed) == [j.arn for j in source.jobs]
+    await refresh(engine)
+    assert state.notice is None
+
+
+async def test_one_page_fetch_at_a_time_per_source():
+    source = source_with(30)
+    engine = make_engine(source)
+    assert await engine.fetch_next_page(source.key) is None  # the first page comes from a refresh
+    await refresh(engine)
+    first = asyncio.ensure_future(engine.fetch_next_page(source.key))
+    await asyncio.sleep(0)
+    assert engine.states[0].loading and engine.view(source.key).status_line() == "5 loaded · loading…"
+    assert await engine.fetch_next_page(source.key) is None
+    engine.apply_page(await first)
+    assert not engine.states[0].loading and engine.states[0].loaded == 10
+    await load_all(engine, source.key)
+    assert await engine.fetch_next_page(source.key) is None
+    assert engine.view(source.key).status_line() == "30 jobs · all loaded"
+
+
+async def test_a_cancelled_page_fetch_frees_the_source():
+    source = source_with(30)
+    engine = make_engine(source)
+    await refresh(engine)
+    fetch = asyncio.ensure_future(engine.fetch_next_page(source.key))
+    await asyncio.sleep(0)
+    fetch.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await fetch
+    assert not engine.states[0].loading
+    assert await engine.fetch_next_page(source.key) is not None
+
+
+# ---------------------------------------------------------------- the "All" view
+
+
+async def test_all_view_pages_the_source_that_holds_the_frontier_back():
+    dense = MemorySource("us-east-1", page_size=4)  # every minute: its pages cover little time
+    sparse = MemorySource("eu-west-1", page_size=4)  # every tenth minute
+    for minute in range(200):
+        dense.add(minute)
+        if minute % 10 == 5:
+            sparse.add(minute)
+    engine = make_engine(dense, sparse)
+    await refresh(engine)
+    view = engine.view(None)
+    assert isinstance(view, MergedView)
+    shown = arns(view)
+    assert shown == [f"arn:us-east-1:{m}" for m in (199, 198, 197, 196)]  # sparse rows wait below
+    while (batch := await engine.fetch_next_page(None)) is not None:
+        engine.apply_page(batch)
+        assert arns(view)[: len(shown)] == shown  # paging never inserts above what was shown
+        shown = arns(view)
+    truth = sorted(dense.jobs + sparse.jobs, key=lambda j: j.created, reverse=True)
+    assert shown == [j.arn for j in truth]
+    assert view.status_line() == "220 jobs · all loaded"
+
+
+async def test_sort_by_another_column_is_client_side_over_loaded_rows():
+    source = source_with(30)
+    engine = make_engine(source)
+    await refresh(engine)
+    engine.set_sort("name", descending=False)
+    view = engine.view(source.key)
+    assert isinstance(view, SortedView) and view.status_line() == "sorted: 5 loaded of more"
+    await page(engine, source.key)
+    names = [view[i].name for i in range(len(view))]
+    assert names == sorted(names) and len(names) == 10
+    assert engine.sort == ("name", False)
+    with pytest.raises(ValueError):
+        engine.set_sort("colour", True)
+
+
+async def test_created_order_is_asked_of_the_service_and_reloads():
+    source = source_with(30)
+    engine = make_engine(source)
+    await refresh(engine)
+    stale = await engine.fetch_refresh()
+    engine.set_sort("created", descending=False)
+    assert engine.filters.newest_first is False and engine.states[0].loaded == 0
+    assert engine.apply_refresh(stale).new == set()  # fetched with the old filters: dropped
+    await refresh(engine)
+    view = engine.view(source.key)
+    assert isinstance(view, FeedView)
+    assert arns(view) == [f"arn:us-east-1:{m}" for m in range(5)]
+    assert engine.sort == ("created", False)
+
+
+async def test_filters_reset_every_feed():
+    source = source_with(30)
+    engine = make_engine(source)
+    await refresh(engine)
+    engine.set_filters(Filters(status="running"))
+    assert engine.states[0].loaded == 0 and not engine.states[0].all_loaded
+    await refresh(engine)
+    await load_all(engine, source.key)
+    assert {j.phase.value for j in engine.states[0].feed} == {"running"}
+
+
+async def test_source_for_finds_the_adapter_of_a_job():
+    east, west = source_with(3), source_with(3, "us-west-2")
+    engine = make_engine(east, west)
+    await refresh(engine)
+    assert engine.source_for(engine.view(None)[0]) in (east, west)
+    assert engine.source_for(engine.states[1].feed[0]) is west
+
+
+# ---------------------------------------------------------------- errors and pacing
+
+
+async def test_errors_are_kept_per_source_until_the_next_success():
+    east, west = source_with(10), source_with(10, "us-west-2")
+    engine = make_engine(east, west)
+    await refresh(engine)
+    west.failure = denied()
+    await refresh(engine)
+    east_state, west_state = engine.states
+    assert east_state.problem is None
+    assert west_state.problem.kind == "access_denied" and west_state.loaded == 5  # last data stays
+    assert engine.next_delay(10) == 10  # denial is not slowed down: it needs the user
+    west.failure = None
+    await refresh(engine)
+    assert west_state.problem is None and west_state.last_ok == NOW
+
+
+async def test_a_failing_describe_keeps_the_others():
+    source = source_with(30, active_every=1)
+    engine = make_engine(source)
+    await refresh(engine)
+    await page(engine, source.key)
+    source.set_status(20, "Completed")
+    calls = 0
+    describe = source.describe
+
+    async def flaky(arn: str) -> JobDetail:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+        return await describe(arn)
+
+    source.describe = flaky
+    await refresh(engine)
+    state = engine.states[0]
+    assert state.problem.kind == "network"
+    assert calls == 5  # page two's five jobs, all active
+
+
+async def test_backoff_grows_with_jitter_while_throttled_and_resets_on_success():
+    source = source_with(10)
+    engine = make_engine(source)
+    await refresh(engine)
+    assert engine.next_delay(10) == 10
+    source.failure = throttling()
+    delays = []
+    for _ in range(8):
+        await refresh(engine)
+        delays.append(engine.next_delay(10))
+    assert engine.states[0].problem.kind == "throttled"
+    assert 16 <= delays[0] <= 24 and 32 <= delays[1] <= 48
+    assert all(10 < d <= MAX_BACKOFF for d in delays) and delays[-1] >= 0.8 * MAX_BACKOFF
+    source.failure = None
+    await refresh(engine)
+    assert engine.next_delay(10) == 10
+
+
+async def test_offline_sources_back_off_too():
+    source = source_with(10)
+    engine = make_engine(source)
+    source.failure = EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+    await refresh(engine)
+    assert engine.states[0].problem.kind == "network" and engine.next_delay(5) > 5
+    assert engine.view(source.key).status_line() == "0 loaded · more below"

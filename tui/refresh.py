@@ -1,0 +1,384 @@
+"""The refresh engine: what each tick and each page fetches, and how results land in the feeds.
+
+Pure asyncio, no Textual. Fetching (I/O, awaits) and applying (sync) are separate, so the
+UI applies a result and moves its cursor in one synchronous step: no frame shows
+half-merged rows. Fetches never raise: a failure becomes the source's `problem`.
+
+Cost rule (DESIGN.md): per source per tick, one list call for the first page plus one
+describe per loaded non-terminal job that page did not cover. Terminal jobs are never
+fetched again. The only exception: when more jobs arrived since the last tick than a page
+holds, the tick follows the listing down until it meets the loaded rows, so no job is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from .clock import Clock, system_clock
+from .errors import Problem, classify
+from .feed import SORT_COLUMNS, FeedChange, FeedView, JobFeed, MergedView, SortedView, frontier
+from .models import Job, Phase
+from .sources.base import Filters, Page, Source, SourceKey
+
+TOKEN_REJECTED = "page token rejected: listing restarted"
+GAP_RESTARTED = "too many new jobs since the last refresh: listing restarted"
+MAX_GAP_PAGES = 10
+MAX_BACKOFF = 300.0
+
+View = FeedView | MergedView | SortedView
+
+
+@dataclass(eq=False, slots=True)
+class SourceState:
+    """Everything the UI shows about one source: its rows, its health, whether it is paging."""
+
+    key: SourceKey
+    source: Source
+    feed: JobFeed
+    problem: Problem | None = None
+    notice: str | None = None
+    last_ok: dt.datetime | None = None
+    loading: bool = False
+
+    @property
+    def counts(self) -> dict[Phase, int]:
+        return dict(self.feed.counts)
+
+    @property
+    def loaded(self) -> int:
+        return len(self.feed)
+
+    @property
+    def all_loaded(self) -> bool:
+        return self.feed.all_loaded
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRefresh:
+    """One source's part of a refresh. `jobs` is None when the list call failed."""
+
+    key: SourceKey
+    at: dt.datetime
+    jobs: list[Job] | None = None
+    next_token: str | None = None  # where the listing continues after `jobs`
+    described: list[Job] = field(default_factory=list)
+    problem: Problem | None = None
+    restart: bool = False  # reload the listing from `jobs`: the gap above the loaded rows was too wide
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshBatch:
+    generation: int
+    results: tuple[SourceRefresh, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageBatch:
+    """One next-page fetch. `restarted`: the token was rejected and the listing began again."""
+
+    generation: int
+    key: SourceKey
+    token: str | None
+    at: dt.datetime
+    page: Page | None = None
+    problem: Problem | None = None
+    restarted: bool = False
+
+
+@dataclass(slots=True)
+class Delta:
+    """What an apply changed: ARNs to repaint, and jobs that just became terminal."""
+
+    new: set[str] = field(default_factory=set)
+    changed: set[str] = field(default_factory=set)
+    finished: list[Job] = field(default_factory=list)
+    notices: list[tuple[SourceKey, str]] = field(default_factory=list)
+
+
+class RefreshEngine:
+    """The feeds of every source, kept fresh at a cost that grows with active jobs only."""
+
+    def __init__(
+        self,
+        sources: Sequence[Source],
+        clock: Clock = system_clock,
+        describe_concurrency: int = 8,
+        *,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._filters = Filters()
+        self.states = [SourceState(source.key, source, JobFeed(self._filters.newest_first)) for source in sources]
+        self._by_key = {state.key: state for state in self.states}
+        self._by_id = {state.key.id: state for state in self.states}
+        self._describe_slots = {state.key: asyncio.Semaphore(describe_concurrency) for state in self.states}
+        self._generation = 0
+        self._sort_column = "created"
+        self._sort_descending = True
+        self._views: dict[SourceKey | None, View] = {}
+        self._backoff_streak = 0
+
+    # ------------------------------------------------------------ filters, sort, views
+
+    @property
+    def filters(self) -> Filters:
+        return self._filters
+
+    @property
+    def sort(self) -> tuple[str, bool]:
+        """(column, descending). "created" is the service's order, so it follows the filters."""
+        if self._sort_column == "created":
+            return ("created", self._filters.newest_first)
+        return (self._sort_column, self._sort_descending)
+
+    def set_filters(self, filters: Filters) -> None:
+        """Clear every feed: the caller refreshes next. Fetches still in flight are discarded."""
+        self._filters = filters
+        self._generation += 1
+        for state in self.states:
+            state.feed.reset(filters.newest_first)
+            state.loading = False
+            state.notice = None
+        self._views.clear()
+
+    def set_sort(self, column: str, descending: bool) -> None:
+        """Sort by `column`. "created" is asked of the service (and reloads when it flips)."""
+        if column not in SORT_COLUMNS:
+            raise ValueError(f"unknown sort column {column!r}: choose one of {', '.join(SORT_COLUMNS)}")
+        self._sort_column, self._sort_descending = column, descending
+        if column == "created" and descending != self._filters.newest_first:
+            self.set_filters(dataclasses.replace(self._filters, newest_first=descending))
+        self._views.clear()
+
+    def view(self, key: SourceKey | None) -> View:
+        """The rows of one source, or of all of them (None). Live: applies update it in place."""
+        view = self._views.get(key)
+        if view is None:
+            view = self._views[key] = self._make_view(key)
+        return view
+
+    def _make_view(self, key: SourceKey | None) -> View:
+        members = self.states if key is None else [self._by_key[key]]
+        newest_first = self._filters.newest_first
+        if self._sort_column != "created":
+            return SortedView(members, self._sort_column, self._sort_descending, newest_first)
+        if len(members) == 1:
+            return FeedView(members[0])
+        return MergedView(members, newest_first)
+
+    def source_for(self, job: Job) -> Source:
+        """The source a job came from, for describe and stop."""
+        return self._by_id[job.source].source
+
+    # ------------------------------------------------------------ refresh
+
+    async def fetch_refresh(self) -> RefreshBatch:
+        """First page of every source plus describes of its active jobs, all sources at once."""
+        generation, filters = self._generation, self._filters
+        results = await asyncio.gather(*(self._refresh_source(state, filters) for state in self.states))
+        return RefreshBatch(generation, tuple(results))
+
+    async def _refresh_source(self, state: SourceState, filters: Filters) -> SourceRefresh:
+        try:
+            page = await state.source.list_page(filters, None)
+        except Exception as exc:
+            return SourceRefresh(state.key, self._clock(), problem=classify(exc, state.key.profile))
+        jobs, token = list(page.jobs), page.next_token
+        problem: Problem | None = None
+        restart = False
+        if _gap_above(state.feed, jobs, token):
+            token, restart, problem = await self._close_gap(state, filters, jobs, token)
+        described: list[Job] = []
+        if not restart:
+            covered = {job.arn for job in jobs}
+            stale = [arn for arn in state.feed.active_arns if arn not in covered]
+            described, describe_problem = await self._describe(state, stale)
+            problem = problem or describe_problem
+        return SourceRefresh(state.key, self._clock(), jobs, token, described, problem, restart)
+
+    async def _close_gap(
+        self, state: SourceState, filters: Filters, jobs: list[Job], token: str
+    ) -> tuple[str | None, bool, Problem | None]:
+        """Follow the listing (extending `jobs`) until it reaches the loaded rows.
+
+        Returns the token after the last page read, whether to restart the listing from
+        `jobs` instead (too many pages, or a page failed), and the failure if one did.
+        """
+        feed = state.feed
+        newest_loaded = feed.key(feed[0])
+        for _ in range(MAX_GAP_PAGES):
+            try:
+                page = await state.source.list_page(filters, token)
+            except Exception as exc:
+                return token, True, classify(exc, state.key.profile)
+            jobs.extend(page.jobs)
+            token = page.next_token
+            if token is None or any(feed.index_of(job.arn) is not None for job in page.jobs):
+                return token, False, None
+            if page.jobs and feed.key(page.jobs[-1]) >= newest_loaded:
+                return token, False, None
+        return token, True, None
+
+    async def _describe(self, state: SourceState, arns: list[str]) -> tuple[list[Job], Problem | None]:
+        """Describe each job, a bounded number at a time; keep what succeeded."""
+        if not arns:
+            return [], None
+        slots = self._describe_slots[state.key]
+
+        async def describe(arn: str) -> Job:
+            async with slots:
+                return (await state.source.describe(arn)).job
+
+        outcomes = await asyncio.gather(*(describe(arn) for arn in arns), return_exceptions=True)
+        jobs: list[Job] = []
+        problem: Problem | None = None
+        for outcome in outcomes:
+            if isinstance(outcome, Job):
+                jobs.append(outcome)
+            elif isinstance(outcome, Exception):
+                problem = problem or classify(outcome, state.key.profile)
+            else:
+                raise outcome
+        return jobs, problem
+
+    def apply_refresh(self, batch: RefreshBatch) -> Delta:
+        """Merge a refresh into the feeds and views (sync). Batches from older filters are dropped."""
+        delta = Delta()
+        if batch.generation != self._generation:
+            return delta
+        changes: dict[SourceState, FeedChange] = {}
+        reloaded: set[SourceState] = set()
+        for result in batch.results:
+            state = self._by_key[result.key]
+            feed = state.feed
+            change = FeedChange()
+            if result.jobs is not None:
+                if result.restart or not feed.started:
+                    if len(feed):
+                        reloaded.add(state)
+                    change = feed.start(result.jobs, result.next_token)
+                else:
+                    change = feed.merge(result.jobs)
+                    state.notice = None
+                if result.restart:
+                    self._notify(state, GAP_RESTARTED, delta)
+                change.extend(feed.update(result.described))
+            self._record(state, result.problem, result.at)
+            changes[state] = change
+        throttled = any(state.problem is not None and state.problem.transient for state in self.states)
+        self._backoff_streak = self._backoff_streak + 1 if throttled else 0
+        self._finish(changes, reloaded, delta)
+        return delta
+
+    # ------------------------------------------------------------ paging
+
+    async def fetch_next_page(self, key: SourceKey | None) -> PageBatch | None:
+        """The next page of one source, or for "All" (None) of the source holding the view back.
+
+        None when there is nothing to load, the listing has not started (its first page
+        comes from a refresh), or that source is already fetching a page.
+        """
+        state = frontier(self.states)[1] if key is None else self._by_key[key]
+        if state is None or state.loading or not state.feed.started or state.feed.all_loaded:
+            return None
+        state.loading = True
+        generation, filters, token = self._generation, self._filters, state.feed.next_token
+        try:
+            return await self._fetch_page(state, filters, token, generation)
+        except BaseException:
+            if generation == self._generation:
+                state.loading = False
+            raise
+
+    async def _fetch_page(self, state: SourceState, filters: Filters, token: str | None, generation: int) -> PageBatch:
+        profile = state.key.profile
+        try:
+            page = await state.source.list_page(filters, token)
+            return PageBatch(generation, state.key, token, self._clock(), page=page)
+        except Exception as exc:
+            problem = classify(exc, profile)
+            if problem.kind != "invalid_token":
+                return PageBatch(generation, state.key, token, self._clock(), problem=problem)
+        try:
+            page = await state.source.list_page(filters, None)
+            return PageBatch(generation, state.key, token, self._clock(), page=page, restarted=True)
+        except Exception as exc:
+            return PageBatch(generation, state.key, token, self._clock(), problem=classify(exc, profile), restarted=True)
+
+    def apply_page(self, batch: PageBatch | None) -> Delta:
+        """Append a page (sync). A page from a token the feed has moved past only updates rows."""
+        delta = Delta()
+        if batch is None or batch.generation != self._generation:
+            return delta
+        state = self._by_key[batch.key]
+        feed = state.feed
+        state.loading = False
+        change = FeedChange()
+        reloaded: set[SourceState] = set()
+        if batch.restarted:
+            if len(feed):
+                reloaded.add(state)
+            if batch.page is None:
+                feed.reset()  # the first page failed too: the next refresh starts the listing
+            else:
+                change = feed.start(batch.page.jobs, batch.page.next_token)
+            self._notify(state, TOKEN_REJECTED, delta)
+        elif batch.page is not None:
+            if feed.started and batch.token == feed.next_token:
+                change = feed.merge_page(batch.page.jobs, batch.page.next_token)
+            else:
+                change = feed.update(batch.page.jobs)
+        self._record(state, batch.problem, batch.at)
+        self._finish({state: change}, reloaded, delta)
+        return delta
+
+    # ------------------------------------------------------------ pacing
+
+    def next_delay(self, interval: float) -> float:
+        """Seconds until the next refresh: `interval`, stretched with jitter while throttled or offline."""
+        if not self._backoff_streak:
+            return interval
+        ceiling = max(MAX_BACKOFF, interval)
+        delay = interval * 2 ** min(self._backoff_streak, 16)
+        for state in self.states:
+            if state.problem is not None and state.problem.retry_after:
+                delay = max(delay, state.problem.retry_after)
+        delay *= self._rng.uniform(0.8, 1.2)
+        return min(max(delay, interval), ceiling)
+
+    # ------------------------------------------------------------ shared
+
+    def _record(self, state: SourceState, problem: Problem | None, at: dt.datetime) -> None:
+        state.problem = problem
+        if problem is None:
+            state.last_ok = at
+
+    def _notify(self, state: SourceState, notice: str, delta: Delta) -> None:
+        state.notice = notice
+        delta.notices.append((state.key, notice))
+
+    def _finish(self, changes: dict[SourceState, FeedChange], reloaded: set[SourceState], delta: Delta) -> None:
+        """Bring every live view up to date and say what changed."""
+        for view in self._views.values():
+            view.apply(changes, reloaded)
+        for change in changes.values():
+            delta.new.update(job.arn for job in change.inserted)
+            for old, new in change.replaced:
+                delta.changed.add(new.arn)
+                if new.phase.terminal and not old.phase.terminal:
+                    delta.finished.append(new)
+
+
+def _gap_above(feed: JobFeed, jobs: list[Job], token: str | None) -> bool:
+    """Could jobs newer than the loaded rows lie beyond this first page? (a burst, or a long pause)"""
+    if token is None or not jobs or not feed.started or not feed.newest_first or not len(feed):
+        return False
+    if any(feed.index_of(job.arn) is not None for job in jobs):
+        return False
+    return feed.key(jobs[-1]) < feed.key(feed[0])
