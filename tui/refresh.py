@@ -219,9 +219,9 @@ class RefreshEngine:
                 return token, True, classify(exc, state.key.profile)
             jobs.extend(page.jobs)
             token = page.next_token
-            if token is None or any(feed.index_of(job.arn) is not None for job in page.jobs):
-                return token, False, None
-            if page.jobs and feed.key(page.jobs[-1]) >= newest_loaded:
+            if token is None or not page.jobs or any(feed.index_of(job.arn) is not None for job in page.jobs):
+                return token, False, None  # an empty page (filtered on the client) says nothing more
+            if feed.key(page.jobs[-1]) >= newest_loaded:
                 return token, False, None
         return token, True, None
 

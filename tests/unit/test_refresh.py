@@ -32,6 +32,7 @@ class MemorySource(Source):
         self.calls: Counter[str] = Counter()
         self.failure: Exception | None = None
         self.reject_tokens = False
+        self.filters_on_client = False
         self.describing = 0
         self.most_describing = 0
 
@@ -66,11 +67,14 @@ class MemorySource(Source):
         if token is not None and self.reject_tokens:
             raise InvalidPageToken("expired")
         rows = self.jobs if filters.newest_first else self.jobs[::-1]
-        if filters.status:
+        if filters.status and not self.filters_on_client:
             rows = [j for j in rows if j.phase.value == filters.status]
         offset = int(token or 0)
         end = offset + self.page_size
-        return Page(rows[offset:end], str(end) if end < len(rows) else None)
+        jobs = rows[offset:end]
+        if filters.status and self.filters_on_client:  # like Personalize: pages may come back empty
+            jobs = [j for j in jobs if j.phase.value == filters.status]
+        return Page(jobs, str(end) if end < len(rows) else None)
 
     async def describe(self, arn: str) -> JobDetail:
         self.calls["describe"] += 1
@@ -219,6 +223,22 @@ async def test_more_new_jobs_than_a_page_holds_leave_no_gap():
     feed = engine.states[0].feed
     assert arns(feed) == [j.arn for j in source.jobs[:27]]
     assert len(delta.new) == 17 and source.calls["list"] == 4
+    assert engine.states[0].notice is None
+
+
+async def test_a_filtered_listing_does_not_walk_far_for_a_gap():
+    source = source_with(30, page_size=5, active_every=10)
+    source.filters_on_client = True
+    engine = make_engine(source)
+    engine.set_filters(Filters(status="running"))
+    await refresh(engine)
+    await load_all(engine, source.key)
+    for minute in range(100, 130):  # one new running job among thirty
+        source.add(minute, "InProgress" if minute == 129 else "Completed")
+    source.calls.clear()
+    await refresh(engine)
+    assert source.calls["list"] == 2  # page one, then one empty page ends the walk
+    assert engine.states[0].feed[0].arn == "arn:us-east-1:129"
     assert engine.states[0].notice is None
 
 
