@@ -1,0 +1,161 @@
+"""The job table on its own, over a list-backed view: keys, paging signal, cursor stability, repaint economy."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from textual.app import App, ComposeResult
+from textual.strip import Strip
+
+from tui.clock import fixed_clock
+from tui.widgets import job_table
+from tui.widgets.job_table import JobTable
+from ui_rows import T0, ListView, make_job
+
+
+class CountingTable(JobTable):
+    """Records which lines were rendered, to check that idle updates repaint nothing."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.rendered: list[int] = []
+
+    def render_line(self, y: int) -> Strip:
+        self.rendered.append(y)
+        return super().render_line(y)
+
+
+class TableApp(App[None]):
+    def __init__(self, view: ListView) -> None:
+        super().__init__()
+        self.view = view
+        self.messages: list[object] = []
+
+    def compose(self) -> ComposeResult:
+        yield CountingTable(self.view, clock=fixed_clock(T0))
+
+    def on_job_table_near_end(self, message: JobTable.NearEnd) -> None:
+        self.messages.append(message)
+
+    def on_job_table_selected(self, message: JobTable.Selected) -> None:
+        self.messages.append(message)
+
+
+def lines(table: JobTable) -> list[str]:
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+def jobs(count: int, start: int = 0) -> list:
+    return [make_job(number) for number in range(start, start + count)]
+
+
+async def test_rows_header_and_status_line_render_in_fixed_columns() -> None:
+    view = ListView(jobs(50), all_loaded=True)
+    async with TableApp(view).run_test(size=(120, 12)) as pilot:
+        table = pilot.app.query_one(JobTable)
+        shown = lines(table)
+        assert shown[0].split()[:2] == ["NAME", "STATUS"]
+        assert "job-000000" in shown[1] and "▶ InProgress" in shown[1] and "████░░  63%" in shown[1]
+        assert shown[-1].strip().startswith("50 jobs · all loaded")
+        assert all(len(line) == len(shown[0]) for line in shown)
+
+
+async def test_hostile_strings_are_shown_literally_without_escapes() -> None:
+    hostile = make_job(0, status="Failed", name="[bold red]boom[/]\x1b[2J\x1b]52;c;ZXZpbA==\x07", message="\u202eevil")
+    async with TableApp(ListView([hostile])).run_test(size=(120, 6)) as pilot:
+        table = pilot.app.query_one(JobTable)
+        row = lines(table)[1]
+        assert "[bold red]boom[/]" in row
+        assert "\x1b" not in row and "\u202e" not in row and "\x07" not in row
+        assert "✖ Failed" in row
+
+
+async def test_keys_move_the_cursor_and_end_asks_for_more() -> None:
+    view = ListView(jobs(100), all_loaded=False)
+    app = TableApp(view)
+    async with app.run_test(size=(100, 14)) as pilot:
+        table = app.query_one(JobTable)
+        table.focus()
+        await pilot.press("j", "j", "down", "k")
+        assert table.cursor == 2
+        await pilot.press("pagedown")
+        assert table.cursor == 2 + table.data_height - 1
+        await pilot.press("G")
+        await pilot.pause()
+        assert table.cursor == 99
+        assert table.scroll_offset.y == 100 - table.data_height
+        assert any(isinstance(message, JobTable.NearEnd) for message in app.messages)
+        await pilot.press("g")
+        assert table.cursor == 0 and table.scroll_offset.y == 0
+        await pilot.press("enter")
+        await pilot.pause()
+        selected = [message for message in app.messages if isinstance(message, JobTable.Selected)]
+        assert selected and selected[-1].job.arn == view[0].arn
+
+
+async def test_cursor_and_viewport_stay_on_their_jobs_when_rows_arrive_above() -> None:
+    view = ListView(jobs(200, start=10))
+    async with TableApp(view).run_test(size=(100, 14)) as pilot:
+        table = pilot.app.query_one(JobTable)
+        table.focus()
+        await pilot.press("pagedown", "pagedown", "j")
+        await pilot.pause()
+        cursor_job, top_job = table.current_job, view[table.scroll_offset.y]
+        with table.keeping_position():
+            view.jobs[:0] = jobs(5)
+        assert table.current_job is cursor_job
+        assert view[table.scroll_offset.y] is top_job
+
+
+async def test_at_the_top_new_jobs_show_and_the_cursor_keeps_its_job() -> None:
+    view = ListView(jobs(50, start=10))
+    async with TableApp(view).run_test(size=(100, 14)) as pilot:
+        table = pilot.app.query_one(JobTable)
+        await pilot.press("j")
+        cursor_job = table.current_job
+        with table.keeping_position():
+            view.jobs[:0] = jobs(3)
+        await pilot.pause()
+        assert table.scroll_offset.y == 0
+        assert table.current_job is cursor_job and table.cursor == 4
+        assert "job-000000" in lines(table)[1]
+
+
+async def test_an_update_repaints_only_the_changed_line_and_idle_repaints_nothing() -> None:
+    view = ListView(jobs(100))
+    async with TableApp(view).run_test(size=(100, 14)) as pilot:
+        table: CountingTable = pilot.app.query_one(CountingTable)
+        await pilot.pause()
+        table.rendered.clear()
+        with table.keeping_position():
+            pass
+        table.sync_lines()
+        await pilot.pause()
+        assert table.rendered == []
+        with table.keeping_position():
+            view.jobs[3] = dataclasses.replace(view.jobs[3], status="Completed", phase=view.jobs[3].phase.SUCCEEDED)
+        await pilot.pause()
+        assert table.rendered == [4]
+        assert "✔ Completed" in table.render_line(4).text
+
+
+async def test_flashed_rows_return_to_normal_after_one_timer(monkeypatch) -> None:
+    monkeypatch.setattr(job_table, "FLASH_SECONDS", 0.05)
+    view = ListView(jobs(20))
+    async with TableApp(view).run_test(size=(100, 10)) as pilot:
+        table: CountingTable = pilot.app.query_one(CountingTable)
+        await pilot.pause()
+        table.rendered.clear()
+        table.flash({view[2].arn})
+        await pilot.pause()
+        assert table.rendered == [3]
+        flashed = table.render_line(3)
+        await pilot.pause(0.2)
+        assert table.render_line(3) != flashed
+        assert table._flash_timer is None
+
+
+async def test_narrow_terminal_keeps_name_status_and_time() -> None:
+    async with TableApp(ListView(jobs(30))).run_test(size=(60, 15)) as pilot:
+        header = lines(pilot.app.query_one(JobTable))[0]
+        assert "NAME" in header and "STATUS" in header and "TIME" in header

@@ -1,0 +1,138 @@
+"""The one-line header: what is shown, the filters, live or paused, how fresh, what is wrong.
+
+Idle cost matters (the monitor stays open for days): each part repaints only when its
+text changes, and the age is coarse ("just now", "40s ago", "5m ago"), so a healthy live
+monitor shows the same header refresh after refresh and sends nothing to the terminal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Static
+
+from ..sanitize import clean
+from .columns import format_span
+
+_PROBLEM_PHRASES = {
+    "sso_expired": "SSO session expired",
+    "no_credentials": "no AWS credentials",
+    "expired_token": "credentials expired",
+    "access_denied": "access denied",
+    "throttled": "throttled",
+    "network": "offline",
+    "service": "service errors",
+    "not_found": "not found",
+    "malformed": "malformed responses",
+    "invalid_token": "page token rejected",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderState:
+    """Everything the header says, gathered by the monitor after each change."""
+
+    showing: str
+    filters: str = ""
+    sort: str = ""
+    live: bool = True
+    interval: float = 10.0
+    last_refresh: dt.datetime | None = None
+    problem_kind: str | None = None
+    failing: int = 0
+    sources: int = 0
+    failing_since: dt.datetime | None = None
+    retry_in: float | None = None
+
+
+def describe_problem(state: HeaderState) -> str:
+    """`⚠ offline since 12:03 · retrying in 20 s` (or empty when all is well)."""
+    if state.problem_kind is None:
+        return ""
+    text = "⚠ " + _PROBLEM_PHRASES.get(state.problem_kind, "errors")
+    if state.sources > 1:
+        text += f" ({state.failing} of {state.sources} sources)"
+    if state.failing_since is not None:
+        text += f" since {state.failing_since.astimezone():%H:%M}"
+    if state.retry_in is not None and state.live:
+        text += f" · retrying in {state.retry_in:.0f} s"
+    return text
+
+
+def age_text(last: dt.datetime | None, now: dt.datetime) -> str:
+    """Coarse age of the last refresh: under 10 s is "just now", then 10 s steps, then minutes."""
+    if last is None:
+        return "not updated yet"
+    seconds = (now - last).total_seconds()
+    if seconds < 10:
+        return "updated just now"
+    if seconds < 60:
+        return f"updated {int(seconds) // 10 * 10}s ago"
+    return f"updated {format_span(seconds)} ago"
+
+
+def interval_text(seconds: float) -> str:
+    return f"{seconds:g}s" if seconds < 60 else format_span(seconds)
+
+
+class MonitorHeader(Horizontal):
+    """Left: what, filters, live/paused, problem. Right: the age of the data."""
+
+    DEFAULT_CSS = """
+    MonitorHeader {
+        height: 1;
+        background: $panel;
+        & > #header-main { width: 1fr; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+        & > #header-age { width: auto; height: 1; color: $text-muted; padding: 0 1; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._state: HeaderState | None = None
+        self._shown: dict[str, Content] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="header-main")
+        yield Static("", id="header-age")
+
+    @property
+    def text(self) -> str:
+        """The header as plain text (tests, screen readers of the future)."""
+        return "  ".join(content.plain for content in self._shown.values())
+
+    def show(self, state: HeaderState, now: dt.datetime) -> None:
+        """Show `state`; user text (filters) is plain `Content`, never markup."""
+        self._state = state
+        parts: list[str | tuple[str, str]] = [(" batchtop · " + clean(state.showing, 60), "bold")]
+        if state.filters:
+            parts.append((" · " + clean(state.filters, 80), "$text-accent"))
+        if state.sort:
+            parts.append(" · " + state.sort)
+        parts.append(" · ")
+        parts.append(f"live · every {interval_text(state.interval)}" if state.live else ("paused", "bold reverse"))
+        problem = describe_problem(state)
+        if problem:
+            parts += [" · ", (problem, "bold $text-error")]
+        self._set("header-main", Content.assemble(*parts))
+        self.tick(now)
+
+    def tick(self, now: dt.datetime) -> None:
+        """Recompute the age; repaints only when the coarse text changed."""
+        if self._state is not None:
+            self._set("header-age", Content(age_text(self._state.last_refresh, now)))
+
+    def _set(self, part: str, content: Content) -> None:
+        if self._shown.get(part) == content:
+            return
+        self._shown[part] = content
+        if self.is_mounted:
+            self.query_one(f"#{part}", Static).update(content)
+
+    def on_mount(self) -> None:
+        for part, content in self._shown.items():
+            self.query_one(f"#{part}", Static).update(content)

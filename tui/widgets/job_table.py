@@ -1,0 +1,480 @@
+"""The job table: a Line-API view over every loaded job, however many.
+
+Only the rows on screen are ever formatted (`render_line`), each row once per look (an LRU
+of strips keyed by everything that changes how the row reads). A data update repaints only
+the lines whose look changed; the cursor stays on its job and the viewport on its rows.
+Line 0 is the column header and the last line the status line; both stay put while the
+rows scroll between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
+from typing import Protocol
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+
+from ..clock import Clock, system_clock
+from ..models import Job, Phase
+from .columns import GUTTER, Column, cell_text, duration_text, layout
+
+FLASH_SECONDS = 2.0
+_FIXED_LINES = 2  # header + status line
+
+
+class RowView(Protocol):
+    """What the table reads: the engine's view of one source (or of all)."""
+
+    all_loaded: bool
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int) -> Job: ...
+
+    def index_of(self, arn: str) -> int | None: ...
+
+    def status_line(self) -> str: ...
+
+
+class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
+    """Rows of jobs with a cursor; posts messages, never calls AWS."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,g", "first", "Top", show=False),
+        Binding("end,G", "last", "Last loaded", show=False),
+        Binding("enter,d", "select", "Detail"),
+    ]
+
+    DEFAULT_CSS = """
+    JobTable {
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-gutter: stable;
+        scrollbar-size-vertical: 1;
+        & > .job-table--header { color: $text-muted; text-style: bold; }
+        & > .job-table--status { color: $text-muted; }
+        & > .job-table--cursor { background: $block-cursor-blurred-background; text-style: bold; }
+        & > .job-table--flash { background: $warning 25%; }
+        & > .job-table--muted { color: $text-muted; }
+        & > .job-table--queued { color: $text-warning; }
+        & > .job-table--running { color: $text-primary; }
+        & > .job-table--stopping { color: $text-warning; }
+        & > .job-table--succeeded { color: $text-success; }
+        & > .job-table--partial { color: $text-warning; text-style: bold; }
+        & > .job-table--failed { color: $text-error; text-style: bold; }
+        & > .job-table--stopped { color: $text-muted; }
+        & > .job-table--expired { color: $text-muted; }
+        & > .job-table--unknown { color: $text-secondary; }
+        &:focus > .job-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    }
+    """
+
+    COMPONENT_CLASSES = {
+        "job-table--header",
+        "job-table--status",
+        "job-table--cursor",
+        "job-table--flash",
+        "job-table--muted",
+        *(f"job-table--{phase.value}" for phase in Phase),
+    }
+
+    cursor: reactive[int] = reactive(0, repaint=False, init=False)
+
+    class CursorMoved(Message):
+        """The cursor is on another job (or on none)."""
+
+        def __init__(self, table: JobTable, job: Job | None) -> None:
+            super().__init__()
+            self.table = table
+            self.job = job
+
+        @property
+        def control(self) -> JobTable:
+            return self.table
+
+    class NearEnd(Message):
+        """The cursor or viewport is within one screen of the last loaded row: load more."""
+
+        def __init__(self, table: JobTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> JobTable:
+            return self.table
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, JobTable.NearEnd)
+
+    class Selected(Message):
+        """Enter (or `d`) on a job: show its detail."""
+
+        def __init__(self, table: JobTable, job: Job) -> None:
+            super().__init__()
+            self.table = table
+            self.job = job
+
+        @property
+        def control(self) -> JobTable:
+            return self.table
+
+    def __init__(
+        self,
+        view: RowView | None = None,
+        *,
+        clock: Clock = system_clock,
+        columns: list[str] | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._view = view
+        self._clock = clock
+        self._wanted_columns = columns
+        self.several_kinds = False
+        self.several_places = False
+        self.marked: set[str] = set()
+        self._flashed: set[str] = set()
+        self._flash_timer: Timer | None = None
+        self._strips: LRUCache[Hashable, Strip] = LRUCache(1024)
+        self._rendered: dict[int, Hashable] = {}
+        self._layout_key: tuple[object, ...] = ()
+        self._columns: tuple[Column, ...] = ()
+        self._now = clock()
+        self._update_virtual_size()
+
+    # -- what is shown -------------------------------------------------------------------
+
+    @property
+    def view(self) -> RowView | None:
+        return self._view
+
+    @view.setter
+    def view(self, view: RowView | None) -> None:
+        """Swap the view as part of an update: use inside `keeping_position`."""
+        self._view = view
+
+    def show_view(self, view: RowView | None, *, several_kinds: bool, several_places: bool) -> None:
+        """Show another source (or the same one re-filtered): back to the top."""
+        self._view = view
+        self.several_kinds = several_kinds
+        self.several_places = several_places
+        self._flashed.clear()
+        self.set_reactive(JobTable.cursor, 0)
+        self._update_virtual_size()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+        self._announce_cursor()
+        self.check_near_end()
+
+    @contextmanager
+    def keeping_position(self) -> Iterator[None]:
+        """Around a data update: the cursor stays on its job, the viewport on its rows.
+
+        Inside the block the caller applies the update (and may set `view`). Afterwards
+        the cursor and the top row are found again by ARN and only the lines whose look
+        changed are repainted. At the very top, the viewport stays at the top, so new
+        jobs show up there.
+        """
+        old_cursor, old_top = self.cursor, self.scroll_offset.y
+        cursor_arn = self._arn_at(old_cursor)
+        top_arn = self._arn_at(old_top)
+        cursor_job = self.current_job
+        yield
+        count = len(self._view) if self._view is not None else 0
+        cursor = self._find(cursor_arn, old_cursor, count)
+        top = 0 if old_top == 0 else self._find(top_arn, old_top, count)
+        height = self.data_height
+        if cursor < top:
+            top = cursor
+        elif height and cursor >= top + height:
+            top = cursor - height + 1
+        top = max(0, min(top, count - height))
+        self.set_reactive(JobTable.cursor, cursor)
+        if top != old_top:
+            self.set_reactive(JobTable.scroll_y, float(top))
+            self.set_reactive(JobTable.scroll_target_y, float(top))
+            if self.show_vertical_scrollbar:
+                self.vertical_scrollbar.position = top
+        self._update_virtual_size()
+        self.sync_lines()
+        if self.current_job is not cursor_job:
+            self._announce_cursor()
+
+    def flash(self, arns: set[str]) -> None:
+        """Mark changed rows for a moment; one timer clears them all."""
+        if not arns:
+            return
+        self._flashed |= arns
+        if self._flash_timer is not None:
+            self._flash_timer.stop()
+        self._flash_timer = self.set_timer(FLASH_SECONDS, self._end_flash)
+        self.sync_lines()
+
+    def _end_flash(self) -> None:
+        self._flash_timer = None
+        self._flashed.clear()
+        self.sync_lines()
+
+    def set_marked(self, arns: set[str]) -> None:
+        self.marked = set(arns)
+        self.sync_lines()
+
+    def sync_lines(self) -> None:
+        """Repaint the lines whose look differs from what is on screen (ages, status, rows)."""
+        self._now = self._clock()
+        for y in range(self.size.height):
+            if self._rendered.get(y) != self._line_key(y):
+                self.refresh(Region(0, y, self.size.width, 1))
+
+    # -- reading -------------------------------------------------------------------------
+
+    @property
+    def data_height(self) -> int:
+        return max(0, self.scrollable_content_region.height - _FIXED_LINES)
+
+    @property
+    def row_count(self) -> int:
+        return len(self._view) if self._view is not None else 0
+
+    @property
+    def current_job(self) -> Job | None:
+        if self._view is None or not 0 <= self.cursor < len(self._view):
+            return None
+        return self._view[self.cursor]
+
+    def visible_arns(self) -> set[str]:
+        """ARNs of the rows on screen now."""
+        if self._view is None:
+            return set()
+        top = self.scroll_offset.y
+        bottom = min(len(self._view), top + self.data_height)
+        return {self._view[index].arn for index in range(top, bottom)}
+
+    @property
+    def near_end(self) -> bool:
+        """True when more rows should be loaded: within a screen of the last loaded row."""
+        if self._view is None or self._view.all_loaded:
+            return False
+        lowest = max(self.cursor, self.scroll_offset.y + self.data_height - 1)
+        return lowest >= self.row_count - max(1, self.data_height)
+
+    def check_near_end(self) -> None:
+        if self.near_end:
+            self.post_message(self.NearEnd(self))
+
+    def _arn_at(self, index: int) -> str | None:
+        if self._view is None or not 0 <= index < len(self._view):
+            return None
+        return self._view[index].arn
+
+    def _find(self, arn: str | None, fallback: int, count: int) -> int:
+        found = self._view.index_of(arn) if arn is not None and self._view is not None else None
+        index = fallback if found is None else found
+        return max(0, min(index, count - 1))
+
+    # -- cursor and keys -----------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, self.row_count - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_to_cursor()
+        self.sync_lines()
+        self._announce_cursor()
+        self.check_near_end()
+
+    def _announce_cursor(self) -> None:
+        self.post_message(self.CursorMoved(self, self.current_job))
+
+    def _scroll_to_cursor(self) -> None:
+        top, height = self.scroll_offset.y, self.data_height
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif height and self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_page_up(self) -> None:
+        page = max(1, self.data_height - 1)
+        self.scroll_to(y=self.scroll_offset.y - page, animate=False, immediate=True)
+        self.cursor -= page
+
+    def action_page_down(self) -> None:
+        page = max(1, self.data_height - 1)
+        self.scroll_to(y=self.scroll_offset.y + page, animate=False, immediate=True)
+        self.cursor += page
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        """The last loaded row; if more exist, ask for them (End keeps loading)."""
+        self.cursor = self.row_count - 1
+        self.check_near_end()
+
+    def action_select(self) -> None:
+        job = self.current_job
+        if job is not None:
+            self.post_message(self.Selected(self, job))
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.scroll_offset.y + event.y - 1
+        if 1 <= event.y <= self.data_height and index < self.row_count:
+            if index == self.cursor and event.chain > 1:
+                self.action_select()
+            self.cursor = index
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self.check_near_end()
+
+    def on_focus(self) -> None:
+        self.sync_lines()
+
+    def on_blur(self) -> None:
+        self.sync_lines()
+
+    def on_resize(self) -> None:
+        self._update_virtual_size()
+        self._scroll_to_cursor()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+        self._rendered.clear()
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(0, self.row_count + _FIXED_LINES)
+
+    def _layout(self) -> tuple[Column, ...]:
+        key = (self.scrollable_content_region.width, self.several_kinds, self.several_places)
+        if key != self._layout_key:
+            self._layout_key = key
+            self._columns = layout(
+                key[0],
+                several_kinds=self.several_kinds,
+                several_places=self.several_places,
+                wanted=self._wanted_columns,
+            )
+        return self._columns
+
+    def _line_key(self, y: int) -> Hashable:
+        """Everything that decides how line `y` looks; equal keys render equal strips."""
+        width = self.scrollable_content_region.width
+        columns = self._layout()
+        if y == 0:
+            return ("header", width, columns)
+        if y == self.size.height - 1:
+            return ("status", width, self._status_text())
+        index = self.scroll_offset.y + y - 1
+        if self._view is None or index >= len(self._view):
+            return ("empty", width, self._empty_text() if y == 1 else "")
+        job = self._view[index]
+        cursor = index == self.cursor
+        return (
+            "row",
+            width,
+            job,
+            cursor,
+            cursor and self.has_focus,
+            job.arn in self._flashed,
+            job.arn in self.marked,
+            columns,
+            duration_text(job, self._now),
+        )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._now = self._clock()
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        key = self._line_key(y)
+        self._rendered[y] = key
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._build_strip(key)
+            self._strips[key] = strip
+        return strip
+
+    def _build_strip(self, key: Hashable) -> Strip:
+        kind, width, *rest = key  # type: ignore[misc]
+        base = self.rich_style
+        if kind == "header":
+            style = base + self.get_component_rich_style("job-table--header")
+            text = Text(" " * GUTTER, style=style)
+            text.append(" ".join(f"{column.title[: column.width]:<{column.width}}" for column in rest[0]))
+        elif kind == "status":
+            style = base + self.get_component_rich_style("job-table--status")
+            text = Text(" " + rest[0], style=style)
+        elif kind == "empty":
+            style = base + self.get_component_rich_style("job-table--muted")
+            text = Text(" " + rest[0], style=style)
+        else:
+            job, cursor, _focused, flashed, marked, columns, time_text = rest
+            style = base
+            if cursor:
+                style = base + self.get_component_rich_style("job-table--cursor")
+            elif flashed:
+                style = base + self.get_component_rich_style("job-table--flash")
+            text = self._row_text(job, cursor, marked, columns, time_text, style)
+        text.truncate(width, overflow="ellipsis")
+        return Strip(list(text.render(self.app.console)), text.cell_len).extend_cell_length(width, style)
+
+    def _row_text(
+        self, job: Job, cursor: bool, marked: bool, columns: tuple[Column, ...], time_text: str, style: Style
+    ) -> Text:
+        phase_style = self.get_component_rich_style(f"job-table--{job.phase.value}", partial=True)
+        muted = self.get_component_rich_style("job-table--muted", partial=True)
+        text = Text(("›" if cursor else " ") + ("*" if marked else " "), style=style)
+        for number, column in enumerate(columns):
+            if number:
+                text.append(" ")
+            value = time_text if column.key == "time" else cell_text(job, column.key, column.width, self._now)
+            if column.key in ("status", "progress"):
+                cell_style = phase_style
+            elif column.key == "message" and job.phase in (Phase.FAILED, Phase.PARTIAL):
+                cell_style = self.get_component_rich_style("job-table--failed", partial=True)
+            elif column.key in ("created", "time", "kind", "where", "message"):
+                cell_style = muted
+            else:
+                cell_style = Style()
+            cell = Text(value, style=cell_style)
+            cell.truncate(column.width, overflow="ellipsis", pad=True)
+            text.append_text(cell)
+        return text
+
+    def _status_text(self) -> str:
+        if self._view is None:
+            return "loading…"
+        position = f"  ·  {self.cursor + 1:,} of {len(self._view):,}" if len(self._view) else ""
+        return self._view.status_line() + position
+
+    def _empty_text(self) -> str:
+        if self._view is None or not self._view.all_loaded:
+            return "loading…"
+        return "no jobs here"

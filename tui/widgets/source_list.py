@@ -1,0 +1,166 @@
+"""The source pane: "All", then each source grouped by profile and region, with its counts.
+
+A few lines per source, rebuilt from the engine's source states after each change and
+repainted only when the text differs. Problems show in place, in red and with a glyph,
+so a failing source reads without colour too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from ..models import Phase
+from ..sanitize import clean
+from ..sources.base import SourceKey
+from .columns import counts_text
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """What the pane shows for one entry (None key = "All")."""
+
+    key: SourceKey | None
+    title: str
+    counts: dict[Phase, int]
+    loaded: int
+    all_loaded: bool
+    loading: bool = False
+    problem: str | None = None
+    notice: str | None = None
+
+
+def loaded_text(row: SourceRow) -> str:
+    if row.all_loaded:
+        return f"{row.loaded:,} · all loaded"
+    if row.loading and not row.loaded:
+        return "loading…"
+    return f"{row.loaded:,} loaded · more"
+
+
+class SourceList(Widget, can_focus=True):
+    """Pick what the table shows: ↑↓ to move, Enter to pick (or 1–9 anywhere)."""
+
+    BINDINGS = [
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("enter", "pick", "Show source", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    SourceList {
+        height: auto;
+        width: 1fr;
+        padding: 0 1 0 0;
+        & > .source-list--heading { color: $text-muted; text-style: bold; }
+        & > .source-list--title { text-style: bold; }
+        & > .source-list--shown { color: $text-accent; text-style: bold; }
+        & > .source-list--highlight { background: $block-cursor-blurred-background; }
+        & > .source-list--counts { color: $text-muted; }
+        & > .source-list--problem { color: $text-error; }
+        &:focus > .source-list--highlight { background: $block-cursor-background; color: $block-cursor-foreground; }
+    }
+    """
+    COMPONENT_CLASSES = {
+        "source-list--heading",
+        "source-list--title",
+        "source-list--shown",
+        "source-list--highlight",
+        "source-list--counts",
+        "source-list--problem",
+    }
+
+    highlighted: reactive[int] = reactive(0, layout=True)
+    shown: reactive[int] = reactive(0, layout=True)
+
+    class Picked(Message):
+        """The user picked entry `index` (0 = All)."""
+
+        def __init__(self, source_list: SourceList, index: int) -> None:
+            super().__init__()
+            self.source_list = source_list
+            self.index = index
+
+        @property
+        def control(self) -> SourceList:
+            return self.source_list
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rows: tuple[SourceRow, ...] = ()
+        self._lines: list[int] = []  # entry index of each rendered line (-1 for headings)
+
+    @property
+    def rows(self) -> tuple[SourceRow, ...]:
+        return self._rows
+
+    def set_rows(self, rows: Sequence[SourceRow]) -> None:
+        """Show new states; repaints only when something the pane shows changed."""
+        rows = tuple(rows)
+        if rows != self._rows:
+            self._rows = rows
+            self.highlighted = min(self.highlighted, max(0, len(rows) - 1))
+            self.refresh(layout=True)
+
+    def validate_highlighted(self, value: int) -> int:
+        return max(0, min(value, len(self._rows) - 1))
+
+    def action_move(self, step: int) -> None:
+        self.highlighted += step
+
+    def action_pick(self) -> None:
+        self.post_message(self.Picked(self, self.highlighted))
+
+    def on_click(self, event: events.Click) -> None:
+        if 0 <= event.y < len(self._lines) and self._lines[event.y] >= 0:
+            self.highlighted = self._lines[event.y]
+            self.action_pick()
+
+    def render(self) -> Text:
+        text, self._lines = self._build()
+        return text
+
+    def _build(self) -> tuple[Text, list[int]]:
+        style = self.get_component_rich_style
+        text = Text(no_wrap=False, overflow="fold", end="")
+        lines: list[int] = []
+
+        width = max(1, self.size.width)
+
+        def line(index: int, content: Text) -> None:
+            if lines:
+                text.append("\n")
+            text.append_text(content)
+            lines.extend([index] * len(content.wrap(self.app.console, width)))
+
+        group = None
+        for index, row in enumerate(self._rows):
+            if row.key is not None and (row.key.profile, row.key.region) != group:
+                group = (row.key.profile, row.key.region)
+                line(-1, Text(clean(f"{row.key.profile or 'default'} · {row.key.region}", 60), style("source-list--heading")))
+            number = f"{index + 1} " if index < 9 else "  "
+            marker = "▸" if index == self.shown else " "
+            title_style = style("source-list--shown" if index == self.shown else "source-list--title")
+            if index == self.highlighted:
+                title_style += style("source-list--highlight")
+            line(index, Text(f"{marker}{number}{clean(row.title, 60)}", title_style))
+            line(index, Text(f"    {loaded_text(row)}", style("source-list--counts")))
+            if counts := counts_text(row.counts):
+                line(index, Text(f"    {counts}", style("source-list--counts")))
+            if row.problem:
+                line(index, Text(f"    ⚠ {clean(row.problem, 300)}", style("source-list--problem")))
+            if row.notice:
+                line(index, Text(f"    ℹ {clean(row.notice, 200)}", style("source-list--counts")))
+        return text, lines
+
+
+class SourcePane(VerticalScroll, can_focus=False):
+    """Scrolls the source list when there are many sources; the list itself takes the focus."""
