@@ -1,0 +1,151 @@
+"""Amazon Personalize batch inference and batch segment jobs over JSON 1.1.
+
+`POST /` with `X-Amz-Target: AmazonPersonalize.<Operation>`; errors are
+`{"__type": code, "message": ...}`. There is no stop operation: the real service has none.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from typing import Any
+
+from aiohttp import web
+
+from ..models import JobKind
+from .catalog import ACCOUNT
+from .protocol import ApiError, Protocol, constraint_errors, int_problem, request_id
+from .tokens import InvalidToken
+from .world import World, parse_arn
+
+TARGET_PREFIX = "AmazonPersonalize."
+CONTENT_TYPE = "application/x-amz-json-1.1"
+LIST_INFERENCE, LIST_SEGMENT = "ListBatchInferenceJobs", "ListBatchSegmentJobs"
+DESCRIBE_INFERENCE, DESCRIBE_SEGMENT = "DescribeBatchInferenceJob", "DescribeBatchSegmentJob"
+LISTS = {LIST_INFERENCE: (JobKind.PERSONALIZE, "batchInferenceJobs"), LIST_SEGMENT: (JobKind.SEGMENT, "batchSegmentJobs")}
+DESCRIBES = {
+    DESCRIBE_INFERENCE: (JobKind.PERSONALIZE, "batchInferenceJobArn", "batchInferenceJob"),
+    DESCRIBE_SEGMENT: (JobKind.SEGMENT, "batchSegmentJobArn", "batchSegmentJob"),
+}
+DEFAULT_MAX_RESULTS = 100
+ARN_PATTERN = r"arn:([a-z\d-]+):personalize:.*:.*:.+"
+MAX_TOKEN = 1500
+
+
+class Personalize(Protocol):
+    service = "personalize"
+    malformable = frozenset(LISTS) | frozenset(DESCRIBES)
+
+    def operation(self, request: web.Request) -> str | None:
+        target = request.headers.get("X-Amz-Target", "")
+        if request.method != "POST" or request.rel_url.raw_path != "/" or not target.startswith(TARGET_PREFIX):
+            return None
+        return target[len(TARGET_PREFIX):]
+
+    async def params(self, request: web.Request, operation: str) -> dict[str, Any]:
+        raw = await request.read()
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            raise ApiError("SerializationException", "Start of structure or map found where not expected.") from None
+        if not isinstance(body, dict):
+            raise ApiError("SerializationException", "Start of structure or map found where not expected.")
+        return body
+
+    def execute(self, world: World, region: str, operation: str, params: dict[str, Any]) -> dict:
+        if operation in LISTS:
+            return self._list(world, region, operation, params)
+        if operation in DESCRIBES:
+            return self._describe(world, region, operation, params)
+        raise ApiError("UnknownOperationException", f"Operation {operation} is not supported by this endpoint.")
+
+    def _list(self, world: World, region: str, operation: str, params: dict[str, Any]) -> dict:
+        kind, result_key = LISTS[operation]
+        problems: list = []
+        max_results = params.get("maxResults", DEFAULT_MAX_RESULTS)
+        if isinstance(max_results, str):  # JSON 1.1 wants a number, not a numeric string
+            problems.append(("maxResults", max_results, "Member must be an integer"))
+        elif problem := int_problem("maxResults", max_results, 1, 100):
+            problems.append(problem)
+        solution = params.get("solutionVersionArn")
+        if solution is not None and (not isinstance(solution, str) or len(solution) > 256
+                                     or not re.fullmatch(ARN_PATTERN, solution)):
+            problems.append(("solutionVersionArn", solution, f"Member must satisfy regular expression pattern: {ARN_PATTERN}"))
+        token = params.get("nextToken")
+        if token is not None and (not isinstance(token, str) or len(token) > MAX_TOKEN or not token.isascii()):
+            problems.append(("nextToken", str(token)[:100], f"Member must have length less than or equal to {MAX_TOKEN}"))
+        error = constraint_errors(problems, "InvalidInputException")
+        if error:
+            raise error
+        scope = "|".join(map(str, (operation, region, solution)))
+        cursor = None
+        if token is not None:
+            try:
+                cursor = world.tokens.read(scope, token)
+            except InvalidToken:
+                raise ApiError("InvalidNextTokenException", "Invalid next token.") from None
+        summaries, next_cursor = world.list_jobs(
+            region, kind, limit=int(max_results), cursor=cursor, solution_version=solution
+        )
+        body: dict = {result_key: summaries}
+        if next_cursor is not None:
+            body["nextToken"] = world.tokens.issue(scope, next_cursor)
+        return body
+
+    def _describe(self, world: World, region: str, operation: str, params: dict[str, Any]) -> dict:
+        kind, arn_field, result_key = DESCRIBES[operation]
+        arn = params.get(arn_field)
+        if not isinstance(arn, str) or len(arn) > 256 or not re.fullmatch(ARN_PATTERN, arn, re.DOTALL):
+            rule = f"Member must satisfy regular expression pattern: {ARN_PATTERN}"
+            if arn is None:
+                rule = "Member must not be null"
+            raise constraint_errors([(arn_field, arn, rule)], "InvalidInputException")
+        parsed = parse_arn(arn)
+        if parsed is None or parsed[0] != region or parsed[1] != ACCOUNT or parsed[2] is not kind:
+            raise ApiError("ResourceNotFoundException", f"Could not find resource with ARN {arn}")
+        try:
+            return {result_key: world.describe(region, kind, parsed[3])}
+        except KeyError:
+            raise ApiError("ResourceNotFoundException", f"Could not find resource with ARN {arn}") from None
+
+    def ok(self, body: bytes) -> web.Response:
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id()})
+
+    def error(self, err: ApiError) -> web.Response:
+        return web.Response(
+            status=err.status,
+            body=json.dumps({"__type": err.code, "message": err.message}).encode(),
+            headers={"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id()},
+        )
+
+    def unsigned(self) -> ApiError:
+        return ApiError("MissingAuthenticationTokenException", "Missing Authentication Token", 403)
+
+    def throttled(self) -> ApiError:
+        return ApiError("LimitExceededException", "Rate exceeded", 400)
+
+    def server_error(self) -> ApiError:
+        return ApiError("InternalFailure", "The request processing has failed because of an unknown error.", 500)
+
+    def expired_token(self) -> ApiError:
+        return ApiError("ExpiredTokenException", "The security token included in the request is expired", 403)
+
+    def denied(self, operation: str, region: str) -> ApiError:
+        err = super().denied(operation, region)
+        err.status = 400
+        return err
+
+    def break_fields(self, payload: dict, rng: random.Random) -> None:
+        jobs = next((value for value in payload.values() if isinstance(value, list)), None)
+        if jobs is None:
+            jobs = [value for value in payload.values() if isinstance(value, dict)]
+        if not jobs:
+            return
+        job = jobs[rng.randrange(len(jobs))]
+        if rng.random() < 0.5:
+            for field in ("status", "creationDateTime", "jobName"):
+                job.pop(field, None)
+        else:
+            job["creationDateTime"] = "yesterday"
+            job["status"] = 404

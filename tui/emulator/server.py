@@ -1,0 +1,213 @@
+"""The HTTP endpoint: route a request to its protocol, check SigV4 presence, inject faults.
+
+Any credentials are accepted (a sandbox), but a request must carry a SigV4 `Authorization`
+header: the region comes from its credential scope, so one server serves every region.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from .bedrock import Bedrock
+from .faults import Faults
+from .personalize import Personalize
+from .protocol import ApiError, Protocol
+from .world import REGION, World
+
+log = logging.getLogger(__name__)
+
+_CREDENTIAL = re.compile(r"AWS4-HMAC-SHA256\s+Credential=[^/,\s]+/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
+_MAX_REQUESTS_KEPT = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """One authenticated call: its operation, its parameters as sent, and its region."""
+
+    operation: str
+    params: dict[str, Any] = field(default_factory=dict)
+    region: str = ""
+
+
+class EmulatorServer:
+    """`async with EmulatorServer(world) as server:` serves until the block ends."""
+
+    def __init__(self, world: World, faults: Faults | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.world = world
+        self.faults = faults if faults is not None else Faults()
+        self.host = host
+        self.port = port
+        self.calls: Counter[str] = Counter()
+        self.requests: list[RequestRecord] = []
+        self._protocols: tuple[Protocol, ...] = (Personalize(), Bedrock())
+        self._rng = random.Random(world.seed)
+        self._call_number = 0
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        try:
+            await site.start()
+        except OSError:
+            await self._runner.cleanup()
+            raise
+        self.port = self._runner.addresses[0][1]
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> EmulatorServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    # ------------------------------------------------------------ request path
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        for protocol in self._protocols:
+            operation = protocol.operation(request)
+            if operation is not None:
+                break
+        else:
+            return self._unknown(request)
+        try:
+            region = self._region(request, protocol)
+            params = await protocol.params(request, operation)
+            self._record(operation, params, region)
+            await self._inject_faults(protocol, operation, region)
+            payload = protocol.execute(self.world, region, operation, params)
+        except ApiError as err:
+            return protocol.error(err)
+        except Exception:  # a bug must still answer in the service's shape, never hang
+            log.exception("emulator failed on %s", operation)
+            return protocol.error(protocol.server_error())
+        malformed = self.faults.malformed
+        if operation in protocol.malformable and malformed and self._rng.random() < malformed:
+            return protocol.ok(protocol.malformed(payload, self._rng))
+        return protocol.ok(json.dumps(payload).encode())
+
+    def _region(self, request: web.Request, protocol: Protocol) -> str:
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("AWS4-HMAC-SHA256"):
+            raise protocol.unsigned()
+        match = _CREDENTIAL.match(header)
+        if match is None:
+            raise ApiError("IncompleteSignatureException", "Authorization header requires a valid Credential scope.", 403)
+        region, service = match.groups()
+        if service != protocol.service:
+            raise ApiError("InvalidSignatureException", f"Credential should be scoped to correct service: '{protocol.service}'.", 403)
+        if not REGION.fullmatch(region):
+            raise ApiError("InvalidSignatureException", "Credential should be scoped to a valid region.", 403)
+        return region
+
+    def _record(self, operation: str, params: dict[str, Any], region: str) -> None:
+        self.calls[operation] += 1
+        if len(self.requests) >= _MAX_REQUESTS_KEPT:
+            del self.requests[: _MAX_REQUESTS_KEPT // 2]
+        self.requests.append(RequestRecord(operation, params, region))
+
+    async def _inject_faults(self, protocol: Protocol, operation: str, region: str) -> None:
+        faults = self.faults
+        self._call_number += 1
+        if faults.latency > 0:
+            await asyncio.sleep(faults.latency)
+        if faults.expired_token:
+            raise protocol.expired_token()
+        if (protocol.service, region) in faults.denied:
+            raise protocol.denied(operation, region)
+        if faults.throttle_every > 0 and self._call_number % faults.throttle_every == 0:
+            raise protocol.throttled()
+        if faults.error_rate > 0 and self._rng.random() < faults.error_rate:
+            raise protocol.server_error()
+
+    def _unknown(self, request: web.Request) -> web.Response:
+        if "X-Amz-Target" in request.headers:
+            body = {"__type": "UnknownOperationException", "message": "Unknown operation."}
+            return web.json_response(body, status=400, content_type="application/x-amz-json-1.1")
+        return web.json_response(
+            {"message": f"No operation matches {request.method} {request.rel_url.raw_path}"},
+            status=404,
+            headers={"x-amzn-ErrorType": "UnknownOperationException"},
+        )
+
+
+class EmulatorThread:
+    """The same server in a daemon thread with its own event loop (sync tests, the demo)."""
+
+    def __init__(self, world: World, faults: Faults | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.server = EmulatorServer(world, faults=faults, host=host, port=port)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        return self.server.endpoint_url
+
+    @property
+    def calls(self) -> Counter[str]:
+        return self.server.calls
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        return self.server.requests
+
+    @property
+    def world(self) -> World:
+        return self.server.world
+
+    @property
+    def faults(self) -> Faults:
+        return self.server.faults
+
+    def __enter__(self) -> EmulatorThread:
+        self._thread = threading.Thread(target=self._serve, name="batchtop-emulator", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+        return self
+
+    def _serve(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            loop.run_until_complete(self.server.start())
+        except BaseException as exc:  # reported to the thread that called __enter__
+            self._error = exc
+            self._ready.set()
+            loop.close()
+            return
+        self._ready.set()
+        loop.run_forever()
+        loop.run_until_complete(self.server.close())
+        loop.close()
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._loop is not None and self._thread is not None and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=10)
