@@ -349,3 +349,43 @@ def test_paging_and_refreshing_stay_cheap_at_100k_rows():
     assert arns(view)[:3] == ["arn:a:200010", "arn:a:200009", "arn:a:200008"]
     assert view.index_of(view[60_000].arn) == 60_000
     assert view.index_of(view[len(view) - 1].arn) == len(view) - 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(1, 400), min_size=3, max_size=3),
+    st.lists(st.tuples(st.sampled_from(["page", "refresh", "finish"]), st.integers(0, 2), st.integers(1, 40)), max_size=30),
+)
+def test_all_view_always_equals_a_merge_down_to_the_frontier(sizes, operations):
+    """Three sources with their own ground truth, paged and refreshed in any order."""
+    truths = [[job(n, source=name) for n in range(size * (i + 1), 0, -(i + 1))] for i, (name, size) in enumerate(zip("abc", sizes))]
+    members = [Member(JobFeed()) for _ in truths]
+    loaded = [min(10, len(truth)) for truth in truths]
+    for member, truth in zip(members, truths):
+        member.feed.start(truth[:10], "more" if len(truth) > 10 else None)
+    view = MergedView(members, newest_first=True)
+    newest = 10_000
+    for operation, which, count in operations:
+        member, truth = members[which], truths[which]
+        before = arns(view)
+        if operation == "page":
+            if member.feed.all_loaded:
+                continue
+            rows = truth[loaded[which] : loaded[which] + count]
+            loaded[which] += len(rows)
+            change = member.feed.merge_page(rows, "more" if loaded[which] < len(truth) else None)
+        elif operation == "refresh":
+            fresh = [job(newest + k, source="abc"[which]) for k in range(count % 3)]
+            newest += 3
+            change = member.feed.merge(fresh)
+        else:
+            change = member.feed.update([replace_status(j) for j in list(member.feed)[:count]])
+        view.apply({member: change}, set())
+        assert arns(view) == brute_force_all(members)
+        if operation == "page":
+            assert arns(view)[: len(before)] == before
+        assert_indexed(view)
+
+
+def replace_status(row: Job) -> Job:
+    return job(int(row.arn.rsplit(":", 1)[1]), "Completed", source=row.source)
