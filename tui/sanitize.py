@@ -57,7 +57,7 @@ def clean(value: object, max_length: int | None = None, *, keep_newlines: bool =
             text = _WHITESPACE.sub(" ", text)
             cleaned = "".join(c for c in text if _visible(c))
     if max_length is not None and len(cleaned) > max_length:
-        cleaned = cleaned[: max(0, max_length - 1)] + ELLIPSIS
+        cleaned = cleaned[: max_length - 1] + ELLIPSIS if max_length > 0 else ""
     return cleaned
 
 
