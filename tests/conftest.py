@@ -1,0 +1,76 @@
+"""Shared fixtures: a small frozen world, the emulator serving it, and an AWS environment
+that points every client (boto3, aioboto3, the AWS CLI) at that emulator and nowhere else."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+
+from tui.emulator import EmulatorThread, Faults, World
+
+FIXED_NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
+JOBS_PER_KIND = 300
+ACCESS_KEY = "AKIAEMULATORTESTKEY"
+SECRET_KEY = "emulator-test-secret"
+
+# Variables that would send a client elsewhere or pick other credentials.
+_FOREIGN_AWS_VARIABLES = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_REGION",
+    "AWS_ENDPOINT_URL_BEDROCK",
+    "AWS_ENDPOINT_URL_PERSONALIZE",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+)
+
+
+@pytest.fixture
+def fixed_now() -> dt.datetime:
+    """The frozen instant of the `world` fixture."""
+    return FIXED_NOW
+
+
+@pytest.fixture
+def world() -> World:
+    """300 jobs of each kind, seed 1, time frozen at FIXED_NOW (move it with world.advance)."""
+    return World(jobs_per_kind=JOBS_PER_KIND, seed=1, speed=0, now=FIXED_NOW)
+
+
+@pytest.fixture
+def faults() -> Faults:
+    """No faults; flip fields in a test and the next request sees them."""
+    return Faults()
+
+
+@pytest.fixture
+def emulator(world: World, faults: Faults):
+    """The emulator serving `world` with `faults`, on 127.0.0.1 in a daemon thread."""
+    with EmulatorThread(world, faults=faults, port=0) as server:
+        yield server
+
+
+@pytest.fixture
+def aws_env(emulator, monkeypatch: pytest.MonkeyPatch, tmp_path) -> dict[str, str]:
+    """Point AWS clients at `emulator` with dummy credentials; returns the resulting environment
+    (pass it to subprocesses such as the AWS CLI)."""
+    config = tmp_path / "aws-config"
+    credentials = tmp_path / "aws-credentials"
+    config.write_text("")
+    credentials.write_text("")
+    for name in _FOREIGN_AWS_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.endpoint_url)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    return dict(os.environ)
