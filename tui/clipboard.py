@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import base64
 import os
+from typing import TYPE_CHECKING
 
-from textual.app import App
+if TYPE_CHECKING:
+    from textual.app import App
 
 # GNU screen truncates long DCS strings (its buffer was 768 bytes): send short pieces.
 SCREEN_CHUNK = 76

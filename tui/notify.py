@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import get_args
-
-from textual.app import App
-from textual.notifications import SeverityLevel
+from typing import TYPE_CHECKING, get_args
 
 from .clipboard import passthrough, write_to_terminal
 from .config import NotifyMode
 from .models import Job, Phase
 from .sanitize import clean
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.notifications import SeverityLevel
 
 NAME_MAX = 80
 STATUS_MAX = 40
