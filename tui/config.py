@@ -163,7 +163,7 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
     everything on defaults; a bad value defaults only its own key.
     """
     path = config_path() if path is None else path
-    name = path.name or str(path)
+    name = clean(path.name or str(path), 80)
     try:
         source = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
@@ -171,7 +171,7 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
     except UnicodeDecodeError as exc:
         return Settings(), [f"{name} is not UTF-8 text (byte {exc.start + 1}) — starting with defaults"]
     except OSError as exc:
-        return Settings(), [f"cannot read {path}: {exc.strerror or exc} — starting with defaults"]
+        return Settings(), [f"cannot read {clean(str(path))}: {exc.strerror or exc} — starting with defaults"]
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
