@@ -74,3 +74,32 @@ def aws_env(emulator, monkeypatch: pytest.MonkeyPatch, tmp_path) -> dict[str, st
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     return dict(os.environ)
+
+
+@pytest.fixture
+def signed_request(emulator):
+    """Send one raw HTTP request to the emulator, SigV4-signed (or not, with sign=False).
+
+    Returns (status, headers, body bytes); for checks that no SDK would let through.
+    """
+    import urllib.error
+    import urllib.request
+
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    def send(method: str, path: str, service: str, *, region: str = "us-east-1", body: bytes = b"",
+             headers: dict[str, str] | None = None, sign: bool = True):
+        request = AWSRequest(method=method, url=emulator.endpoint_url + path, data=body, headers=headers or {})
+        if sign:
+            SigV4Auth(Credentials(ACCESS_KEY, SECRET_KEY), service, region).add_auth(request)
+        prepared = request.prepare()
+        raw = urllib.request.Request(prepared.url, data=body or None, headers=dict(prepared.headers), method=method)
+        try:
+            with urllib.request.urlopen(raw, timeout=10) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    return send

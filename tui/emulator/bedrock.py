@@ -16,7 +16,7 @@ from aiohttp import web
 
 from ..models import JobKind
 from .catalog import ACCOUNT
-from .jobs import BEDROCK_STATUSES
+from .jobs import BEDROCK_STATUSES, to_millis
 from .protocol import ApiError, Protocol, constraint_errors, int_problem, request_id
 from .tokens import InvalidToken
 from .world import NotStoppable, World, parse_arn
@@ -44,7 +44,7 @@ def _timestamp(field: str, raw: str | None, problems: list) -> float | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.timestamp()
+    return to_millis(parsed.timestamp())
 
 
 class Bedrock(Protocol):

@@ -96,6 +96,12 @@ def created_of(job: EmuJob) -> float:
     return job.created
 
 
+def to_millis(ts: float) -> float:
+    """Creation times are kept to the millisecond, the precision both APIs send, so a
+    timestamp a client read back compares equal to the stored one."""
+    return round(ts * 1000) / 1000
+
+
 def iso(ts: float) -> str:
     """ISO 8601 UTC with milliseconds, as Bedrock sends it."""
     return dt.datetime.fromtimestamp(ts, dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -51,6 +51,7 @@ from .jobs import (
     slug_of,
     sort_key,
     stage_durations,
+    to_millis,
 )
 from .tokens import PageTokens
 
@@ -216,7 +217,7 @@ class World:
         created = self._start
         newest_first: list[EmuJob] = []
         for i in range(count):
-            created -= rng.expovariate(1.0 / gap)
+            created = to_millis(created - rng.expovariate(1.0 / gap))
             seq = count - i
             jid = self._new_jid(rng, store)
             if self.hostile and (i < 8 or rng.random() < 0.3):
@@ -255,6 +256,7 @@ class World:
     def _add_new(self, store: _Store, created: float, name: str | None = None) -> EmuJob:
         """A job submitted at `created`; its whole lifecycle runs at the speed factor."""
         rng = store.rng
+        created = to_millis(created)
         store.seq += 1
         jid = self._new_jid(rng, store)
         if name is None:
