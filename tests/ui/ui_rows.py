@@ -1,10 +1,12 @@
-"""A list-backed stand-in for the engine's view, so the table is tested on its own."""
+"""UI test helpers: a list-backed stand-in for the engine's view, and waiting for the app."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 
-from tui.models import Job, JobKind, Phase, RecordCounts, phase_of
+from tui.models import Job, JobKind, RecordCounts, phase_of
 
 T0 = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
 SOURCE = "default/us-east-1/bedrock"
@@ -46,4 +48,10 @@ class ListView:
         return f"{len(self.jobs):,} jobs · all loaded" if self.all_loaded else f"{len(self.jobs):,} loaded · more"
 
 
-__all__ = ["ListView", "make_job", "T0", "Phase"]
+async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 10.0) -> None:  # noqa: ANN001
+    """Let the app run until `condition()` holds (refreshes go over HTTP to the emulator)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the app")
+        await pilot.pause(0.02)

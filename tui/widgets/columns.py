@@ -34,28 +34,39 @@ class _Spec:
 
 
 _SPECS = (
-    _Spec("name", "NAME", 14, 0),
-    _Spec("status", "STATUS", 12, 1),
+    _Spec("name", "NAME", 18, 0),
+    _Spec("status", "STATUS", 13, 1),
     _Spec("progress", "PROGRESS", 11, 3),
     _Spec("model", "MODEL / SOLUTION", 14, 6),
     _Spec("kind", "KIND", 9, 7),
-    _Spec("where", "PROFILE/REGION", 12, 5),
+    _Spec("account", "PROFILE/REGION", 12, 5),
     _Spec("created", "CREATED", 11, 4),
-    _Spec("time", "TIME", 6, 2),
+    _Spec("duration", "TIME", 6, 2),
     _Spec("message", "MESSAGE", 16, 8),
 )
 COLUMN_KEYS = tuple(spec.key for spec in _SPECS)
-_GROWTH = (("name", 26), ("status", 20), ("model", 24), ("created", 16), ("where", 24), ("name", 40), ("model", 44))
+_GROWTH = (
+    ("status", 16),
+    ("name", 28),
+    ("status", 20),
+    ("model", 24),
+    ("created", 16),
+    ("account", 24),
+    ("name", 40),
+    ("model", 44),
+)
 
 
-def layout(width: int, *, several_kinds: bool, several_places: bool, wanted: list[str] | None = None) -> tuple[Column, ...]:
+def layout(
+    width: int, *, kinds: frozenset[JobKind], several_places: bool, wanted: list[str] | None = None
+) -> tuple[Column, ...]:
     """Fixed widths for `width` cells: drop the least useful columns until the rest fit.
 
-    `wanted` (from the config file) restricts and orders the columns; the account/region
-    column only appears when several profiles or regions are watched, the kind column
-    only when several kinds share the table.
+    `wanted` (from the config file) restricts and orders the columns. The progress column
+    needs Bedrock (the only service with record counts), the kind column several kinds in
+    one table, the account/region column several profiles or regions.
     """
-    specs = [spec for spec in _SPECS if _applies(spec.key, several_kinds, several_places)]
+    specs = [spec for spec in _SPECS if _applies(spec.key, kinds, several_places)]
     if wanted:
         by_key = {spec.key: spec for spec in specs}
         specs = [by_key[key] for key in wanted if key in by_key] or specs
@@ -78,10 +89,12 @@ def layout(width: int, *, several_kinds: bool, several_places: bool, wanted: lis
     return tuple(Column(spec.key, spec.title, widths[spec.key]) for spec in chosen)
 
 
-def _applies(key: str, several_kinds: bool, several_places: bool) -> bool:
+def _applies(key: str, kinds: frozenset[JobKind], several_places: bool) -> bool:
     if key == "kind":
-        return several_kinds
-    if key == "where":
+        return len(kinds) > 1
+    if key == "progress":
+        return JobKind.BEDROCK in kinds or not kinds
+    if key == "account":
         return several_places
     return True
 
@@ -101,13 +114,13 @@ def cell_text(job: Job, key: str, width: int, now: dt.datetime) -> str:
         return clean(short_model(job.model), width)
     if key == "kind":
         return _KIND_SHORT.get(job.kind, job.kind.value)
-    if key == "where":
+    if key == "account":
         profile, _, rest = job.source.partition("/")
         region = rest.partition("/")[0]
         return clean(f"{profile}/{region}", width)
     if key == "created":
         return created_text(job.created, compact=width < 16)
-    if key == "time":
+    if key == "duration":
         return duration_text(job, now)
     if key == "message":
         text = job.message or ("⚠ " + "; ".join(job.notes) if job.notes else "")
@@ -178,6 +191,14 @@ PHASE_ORDER = (
 )
 
 
+_DONE = (Phase.SUCCEEDED, Phase.STOPPED, Phase.EXPIRED)
+
+
 def counts_text(counts: dict[Phase, int]) -> str:
-    """`3 running · 2 queued · 1 failed`: the non-zero phases, most urgent first."""
-    return " · ".join(f"{counts[phase]:,} {phase.value}" for phase in PHASE_ORDER if counts.get(phase))
+    """`3 running · 2 queued · 1 failed · 40 done`: what needs attention by phase, the quietly
+    finished (succeeded, stopped, expired) as one number."""
+    parts = [f"{counts[phase]:,} {phase.value}" for phase in PHASE_ORDER if phase not in _DONE and counts.get(phase)]
+    done = sum(counts.get(phase, 0) for phase in _DONE)
+    if done:
+        parts.append(f"{done:,} done")
+    return " · ".join(parts)

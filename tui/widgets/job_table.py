@@ -26,7 +26,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 
 from ..clock import Clock, system_clock
-from ..models import Job, Phase
+from ..models import Job, JobKind, Phase
 from .columns import GUTTER, Column, cell_text, duration_text, layout
 
 FLASH_SECONDS = 2.0
@@ -147,7 +147,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._view = view
         self._clock = clock
         self._wanted_columns = columns
-        self.several_kinds = False
+        self.kinds: frozenset[JobKind] = frozenset()
         self.several_places = False
         self.marked: set[str] = set()
         self._flashed: set[str] = set()
@@ -170,10 +170,14 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         """Swap the view as part of an update: use inside `keeping_position`."""
         self._view = view
 
-    def show_view(self, view: RowView | None, *, several_kinds: bool, several_places: bool) -> None:
-        """Show another source (or the same one re-filtered): back to the top."""
+    def show_view(self, view: RowView | None, *, kinds: frozenset[JobKind], several_places: bool) -> None:
+        """Show another source (or the same one re-filtered): back to the top.
+
+        `kinds` and `several_places` pick the columns (progress for Bedrock, kind and
+        account/region when they differ between rows).
+        """
         self._view = view
-        self.several_kinds = several_kinds
+        self.kinds = kinds
         self.several_places = several_places
         self._flashed.clear()
         self.set_reactive(JobTable.cursor, 0)
@@ -372,12 +376,12 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(0, self.row_count + _FIXED_LINES)
 
     def _layout(self) -> tuple[Column, ...]:
-        key = (self.scrollable_content_region.width, self.several_kinds, self.several_places)
+        key = (self.scrollable_content_region.width, self.kinds, self.several_places)
         if key != self._layout_key:
             self._layout_key = key
             self._columns = layout(
                 key[0],
-                several_kinds=self.several_kinds,
+                kinds=self.kinds,
                 several_places=self.several_places,
                 wanted=self._wanted_columns,
             )
@@ -454,12 +458,12 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         for number, column in enumerate(columns):
             if number:
                 text.append(" ")
-            value = time_text if column.key == "time" else cell_text(job, column.key, column.width, self._now)
+            value = time_text if column.key == "duration" else cell_text(job, column.key, column.width, self._now)
             if column.key in ("status", "progress"):
                 cell_style = phase_style
             elif column.key == "message" and job.phase in (Phase.FAILED, Phase.PARTIAL):
                 cell_style = self.get_component_rich_style("job-table--failed", partial=True)
-            elif column.key in ("created", "time", "kind", "where", "message"):
+            elif column.key in ("created", "duration", "kind", "account", "message"):
                 cell_style = muted
             else:
                 cell_style = Style()

@@ -130,35 +130,40 @@ class SourceList(Widget, can_focus=True):
 
     def _build(self) -> tuple[Text, list[int]]:
         style = self.get_component_rich_style
-        text = Text(no_wrap=False, overflow="fold", end="")
+        width = max(8, self.size.width)
+        console = self.app.console
+        text = Text(end="")
         lines: list[int] = []
 
-        width = max(1, self.size.width)
-
-        def line(index: int, content: Text) -> None:
-            if lines:
-                text.append("\n")
-            text.append_text(content)
-            lines.extend([index] * len(content.wrap(self.app.console, width)))
+        def line(index: int, content: Text, indent: int = 0) -> None:
+            """Add `content`, wrapped to the pane with a hanging indent (one pane line each)."""
+            for piece in content.wrap(console, width - indent, overflow="fold"):
+                piece.rstrip()
+                if lines:
+                    text.append("\n")
+                text.append(" " * indent, content.style)
+                text.append_text(piece)
+                lines.append(index)
 
         group = None
         for index, row in enumerate(self._rows):
             if row.key is not None and (row.key.profile, row.key.region) != group:
                 group = (row.key.profile, row.key.region)
-                line(-1, Text(clean(f"{row.key.profile or 'default'} · {row.key.region}", 60), style("source-list--heading")))
+                heading = clean(f"{row.key.profile or 'default'} · {row.key.region}", 60)
+                line(-1, Text(heading, style("source-list--heading")))
             number = f"{index + 1} " if index < 9 else "  "
             marker = "▸" if index == self.shown else " "
             title_style = style("source-list--shown" if index == self.shown else "source-list--title")
             if index == self.highlighted:
                 title_style += style("source-list--highlight")
             line(index, Text(f"{marker}{number}{clean(row.title, 60)}", title_style))
-            line(index, Text(f"    {loaded_text(row)}", style("source-list--counts")))
+            line(index, Text(loaded_text(row), style("source-list--counts")), 4)
             if counts := counts_text(row.counts):
-                line(index, Text(f"    {counts}", style("source-list--counts")))
+                line(index, Text(counts, style("source-list--counts")), 4)
             if row.problem:
-                line(index, Text(f"    ⚠ {clean(row.problem, 300)}", style("source-list--problem")))
+                line(index, Text(f"⚠ {clean(row.problem, 300)}", style("source-list--problem")), 4)
             if row.notice:
-                line(index, Text(f"    ℹ {clean(row.notice, 200)}", style("source-list--counts")))
+                line(index, Text(f"ℹ {clean(row.notice, 200)}", style("source-list--counts")), 4)
         return text, lines
 
 

@@ -1,0 +1,51 @@
+"""UI fixtures: the monitor app on the emulator, with a fixed clock and times shown in UTC."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from tui.app import BatchtopApp
+from tui.aws import AwsPool
+from tui.clock import fixed_clock
+from tui.config import Settings
+from tui.refresh import RefreshEngine
+from tui.widgets.job_table import JobTable
+
+
+@pytest.fixture(autouse=True)
+def utc_display(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Creation times render in the local zone: make it UTC so screens are reproducible."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+
+class MonitorApp(BatchtopApp):
+    """The real app on an emulator pool, closing the pool's clients when it ends."""
+
+    def __init__(self, pool: AwsPool, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.pool = pool
+
+    async def on_unmount(self) -> None:
+        await self.pool.close()
+
+    @property
+    def table(self) -> JobTable:
+        return self.screen.query_one(JobTable)
+
+
+@pytest.fixture
+def make_app(emulator, aws_env, fixed_now) -> Callable[..., MonitorApp]:
+    """Build the monitor app against `emulator`: `make_app(kinds=["bedrock"], regions=[...])`."""
+
+    def build(*, kinds: list[str] | None = None, regions: list[str] | None = None, **settings: object) -> MonitorApp:
+        pool = AwsPool.demo(emulator.endpoint_url)
+        sources = pool.build_sources([], regions or ["us-east-1"], kinds)
+        engine = RefreshEngine(sources, clock=fixed_clock(fixed_now))
+        return MonitorApp(pool, engine, Settings(**settings), fixed_clock(fixed_now))
+
+    return build
+

@@ -1,0 +1,166 @@
+"""The monitor against the emulator: refresh, cursor stability, pause, sources, filters, errors."""
+
+from __future__ import annotations
+
+from tui.models import JobKind, Phase
+from tui.widgets.header import MonitorHeader
+from tui.widgets.source_list import SourceList
+from ui_rows import wait_for
+
+
+def header(app) -> str:  # noqa: ANN001
+    return app.screen.query_one(MonitorHeader).text
+
+
+def pane(app) -> str:  # noqa: ANN001
+    return app.screen.query_one(SourceList).render().plain
+
+
+def api_calls(emulator) -> int:  # noqa: ANN001
+    return sum(emulator.calls.values())
+
+
+async def test_first_refresh_fills_table_pane_and_header(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        assert "All sources" in header(app) and "live · every 10s" in header(app)
+        text = pane(app)
+        assert text.index("All sources") < text.index("Bedrock invocation") < text.index("Personalize segment")
+        assert "running" in text and "100 loaded · more" in text
+        kinds = {app.table.view[index].kind for index in range(app.table.row_count)}
+        assert kinds == set(JobKind)
+
+
+async def test_cursor_and_viewport_stay_put_when_a_refresh_inserts_jobs_above(make_app, world) -> None:
+    app = make_app(kinds=["bedrock"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0)
+        await pilot.press("pagedown", "j", "j")
+        cursor_arn = table.current_job.arn
+        top_arn = table.view[table.scroll_offset.y].arn
+        loaded = table.row_count
+        for _ in range(3):
+            world.submit("bedrock")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: table.row_count == loaded + 3)
+        assert table.current_job.arn == cursor_arn
+        assert table.view[table.scroll_offset.y].arn == top_arn
+        assert table.view[0].arn not in {cursor_arn, top_arn}
+
+
+async def test_pause_stops_api_calls_and_resume_refreshes_at_once(make_app, emulator) -> None:
+    app = make_app(kinds=["bedrock"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        monitor = app.screen
+        monitor.interval = 0.1
+        before = api_calls(emulator)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: api_calls(emulator) > before + 1)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: not monitor._refreshing)
+        assert "paused" in header(app)
+        paused_at = api_calls(emulator)
+        await pilot.pause(0.6)
+        assert api_calls(emulator) == paused_at
+        await pilot.press("p")
+        await wait_for(pilot, lambda: api_calls(emulator) > paused_at)
+        assert "live · every 0.1s" in header(app)
+
+
+async def test_number_keys_switch_sources(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        await pilot.press("3")
+        table = app.table
+        assert "Personalize inference · us-east-1" in header(app)
+        assert {table.view[index].kind for index in range(table.row_count)} == {JobKind.PERSONALIZE}
+        assert app.screen.query_one(SourceList).shown == 2
+        await pilot.press("1")
+        assert "All sources" in header(app)
+        assert len({table.view[index].kind for index in range(table.row_count)}) == 3
+
+
+async def test_name_filter_is_literal_and_sent_to_bedrock(make_app, emulator) -> None:
+    app = make_app(kinds=["bedrock"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0)
+        name = table.view[5].name
+        await pilot.press("slash")
+        await pilot.press(*name)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: table.row_count > 0 and app.screen._started)
+        assert all(name.casefold() in table.view[index].name.casefold() for index in range(table.row_count))
+        assert f'name ~ "{name}"' in header(app)
+        sent = [record.params for record in emulator.requests if record.operation == "ListModelInvocationJobs"]
+        assert sent[-1].get("nameContains") == name
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: table.row_count > 10 and app.screen._started)
+        assert "name ~" not in header(app)
+
+
+async def test_sort_keeps_the_cursor_on_its_job(make_app) -> None:
+    app = make_app(kinds=["bedrock"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0)
+        await pilot.press("j", "j", "j")
+        arn = table.current_job.arn
+        await pilot.press("s")
+        assert "sort name" in header(app)
+        assert table.current_job.arn == arn
+        names = [table.view[index].name for index in range(table.row_count)]
+        assert names == sorted(names, reverse=True) or names == sorted(names)
+        await pilot.press("S")
+        assert table.current_job.arn == arn
+
+
+async def test_marked_job_announces_when_it_finishes(make_app, world) -> None:
+    app = make_app(kinds=["bedrock"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0)
+        index = next(i for i in range(table.row_count) if not table.view[i].phase.terminal)
+        job = table.view[index]
+        table.cursor = index
+        await pilot.press("m")
+        world.set_status(job.arn, "Completed")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: table.view[table.view.index_of(job.arn)].phase is Phase.SUCCEEDED)
+        assert any("finished: Completed" in str(note.message) for note in app._notifications)
+
+
+async def test_stop_is_refused_when_read_only(make_app, emulator) -> None:
+    app = make_app(kinds=["bedrock"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        await pilot.press("x")
+        assert any("read-only" in str(note.message) for note in app._notifications)
+        assert emulator.calls["StopModelInvocationJob"] == 0
+
+
+async def test_expired_token_shows_in_header_and_pane_then_recovers(make_app, faults) -> None:
+    faults.expired_token = True
+    app = make_app(kinds=["bedrock"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: "⚠" in header(app))
+        assert "credentials expired" in header(app)
+        assert "⚠" in pane(app) and app.table.row_count == 0
+        faults.expired_token = False
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        assert "⚠" not in header(app) and "⚠" not in pane(app)
+
+
+async def test_small_terminal_renders(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(60, 15)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        await pilot.press("G", "pagedown", "tab", "question_mark")
+        await pilot.pause()
+        await pilot.press("escape")
+        assert app.table.size.width > 40
