@@ -187,5 +187,6 @@ class Bedrock(Protocol):
             for field in ("status", "submitTime", "jobName"):
                 job.pop(field, None)
         else:
+            job["status"] = 404
             job["submitTime"] = "yesterday"
             job["totalRecordCount"] = "lots"
