@@ -165,7 +165,7 @@ def bedrock_spec(job: EmuJob, region: str, hostile: bool) -> BedrockSpec:
     bucket = rng.choice(catalog.BUCKETS).format(region=region)
     folder = job.name if SAFE_NAME.fullmatch(job.name) else job.jid
     total = int(10 ** rng.uniform(2.0, 4.7))
-    throughput = rng.uniform(3.0, 25.0)
+    throughput = rng.uniform(0.5, 6.0)  # records per second: batch inference is slow
     stages = {
         SUBMITTED: rng.uniform(5, 45),
         VALIDATING: rng.uniform(20, 240),
@@ -222,15 +222,22 @@ def finished_timeline(job: EmuJob, durations: list[float], world_start: float) -
     return tuple(times)
 
 
-def live_timeline(created: float, durations: list[float], now: float, rate: float) -> tuple[float, ...]:
-    """Status start times of a live job: the part before `now` at 1x, the rest at `rate`x.
+def live_timeline(created: float, durations: list[float], now: float, rate: float,
+                  progress: float) -> tuple[float, ...]:
+    """Status start times of a job live at `now`: the part before `now` at 1x, the rest at `rate`x.
 
-    The last non-final stage is stretched when needed so the job is still live at `now`.
+    A job that would have finished by `now` waited longer before its last stage (queues are
+    like that) and is `progress` (0..1) of the way through that stage now.
     """
     durations = list(durations)
     age = now - created
     if sum(durations) <= age:
-        durations[-1] += age - sum(durations) + 60.0 + durations[-1] * 0.5
+        last = durations[-1]
+        slack = age - sum(durations[:-1]) - progress * last
+        if len(durations) > 1:
+            durations[-2] += slack
+        else:
+            durations[-1] = age + (1.0 - progress) * last
     times, offset = [created], 0.0
     for seconds in durations:
         offset += seconds

@@ -232,7 +232,8 @@ class World:
         store.jobs = newest_first
         now = self._now()
         for job in store.jobs[len(store.jobs) - live:]:
-            job.times = live_timeline(job.created, self._durations(store, job), now, self._rate)
+            progress = rng.uniform(0.05, 0.9)
+            job.times = live_timeline(job.created, self._durations(store, job), now, self._rate, progress)
         return store
 
     def _solution_versions(self, region: str, kind: JobKind) -> tuple[str, ...]:
