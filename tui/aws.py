@@ -118,7 +118,7 @@ class AwsPool:
         self.endpoint_url = endpoint_url
         self.credentials = dict(credentials) if credentials else None
         self.config = Config(
-            retries={"mode": retry_mode, "max_attempts": max_attempts},
+            retries={"mode": retry_mode, "total_max_attempts": max_attempts},
             user_agent_extra=f"batchtop/{__version__}",
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,

@@ -306,7 +306,7 @@ class _Csv(_Writer):
 class _Table(_Writer):
     """Fixed-width columns, every value sanitised: safe to print on any terminal."""
 
-    _COLUMNS = (("CREATED (UTC)", 16), ("KIND", 11), ("REGION", 14), ("STATUS", 18), ("PROGRESS", 15), ("NAME", 40))
+    _COLUMNS = (("CREATED (UTC)", 16), ("KIND", 11), ("REGION", 14), ("STATUS", 18), ("PROGRESS", 18), ("NAME", 40))
 
     def begin(self) -> None:
         columns = list(self._COLUMNS)
