@@ -10,8 +10,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import aiohttp
 import aioboto3
+import aiohttp
+
+from tui.emulator import EmulatorServer
 
 AWS = str(Path(sys.executable).with_name("aws"))
 
@@ -155,3 +157,15 @@ def test_region_comes_from_the_credential_scope(emulator, signed_request, world)
 def test_unknown_paths_get_a_service_shaped_404(signed_request):
     status, headers, _ = signed_request("GET", "/custom-models", "bedrock")
     assert (status, headers["x-amzn-ErrorType"]) == (404, "UnknownOperationException")
+
+
+async def test_emulator_server_runs_in_the_callers_event_loop(world):
+    async with EmulatorServer(world, port=0) as server:
+        session = aioboto3.Session(aws_access_key_id="k", aws_secret_access_key="s", region_name="us-east-1")
+        async with session.client("bedrock", endpoint_url=server.endpoint_url) as bedrock:
+            page = await bedrock.list_model_invocation_jobs(maxResults=3, statusEquals="InProgress")
+        assert [job["jobArn"] for job in page["invocationJobSummaries"]] == [
+            job["jobArn"] for job in world.jobs("bedrock") if job["status"] == "InProgress"
+        ][:3]
+        assert server.calls == {"ListModelInvocationJobs": 1}
+        assert server.requests[0].params == {"maxResults": "3", "statusEquals": "InProgress"}
