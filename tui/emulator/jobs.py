@@ -31,9 +31,7 @@ BEDROCK_STOPPABLE = frozenset({SUBMITTED, VALIDATING, SCHEDULED, IN_PROGRESS})
 # Personalize statuses (a free string in the API; these are the ones the service uses)
 PENDING, P_IN_PROGRESS, ACTIVE, CREATE_FAILED = "PENDING", "IN PROGRESS", "ACTIVE", "CREATE FAILED"
 CREATE_PENDING, CREATE_IN_PROGRESS = "CREATE PENDING", "CREATE IN_PROGRESS"
-PERSONALIZE_TERMINAL = frozenset({ACTIVE, CREATE_FAILED})
 
-TERMINAL = BEDROCK_TERMINAL | PERSONALIZE_TERMINAL
 STOP_SECONDS = 6.0  # emulated seconds a job spends in Stopping
 
 # Status paths, shared tuples so 100k jobs cost one pointer each.
