@@ -245,3 +245,30 @@ def test_subprocess_env_has_no_real_aws_config(aws_env):
     """Guard: these tests must never reach a real account."""
     assert aws_env["AWS_ENDPOINT_URL"].startswith("http://127.0.0.1:")
     assert os.path.getsize(aws_env["AWS_CONFIG_FILE"]) == 0
+
+
+def test_an_sso_profile_without_a_valid_login_says_how_to_log_in(aws_env, monkeypatch, tmp_path, emulator, capsys):
+    """The real botocore SSO provider, with no cached token: the sentence names the command."""
+    config = tmp_path / "sso-config"
+    config.write_text(
+        "[profile sso-dev]\n"
+        "sso_start_url = https://example.awsapps.com/start\n"
+        "sso_region = us-east-1\n"
+        "sso_account_id = 123456789012\n"
+        "sso_role_name = Developer\n"
+        "region = us-east-1\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.aws/sso/cache token
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    assert main(["ls", "--profile", "sso-dev", "--source", "bedrock"]) == 1
+    err = capsys.readouterr().err
+    assert "AWS SSO session expired for profile sso-dev: run `aws sso login --profile sso-dev`." in err
+    assert sum(emulator.calls.values()) == 0
+
+
+def test_ls_limit_zero_fetches_nothing(aws_env, emulator, capsys):
+    assert main(["ls", "--limit", "0", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert sum(emulator.calls.values()) == 0

@@ -300,3 +300,13 @@ async def test_region_defaults_to_the_profiles(aws_env, monkeypatch, tmp_path):
     pool = AwsPool()
     assert [source.key.region for source in pool.build_sources(["far"], [], ["bedrock"])] == ["ap-southeast-2"]
     assert [source.key.region for source in pool.build_sources([], [], ["bedrock"])] == ["us-east-1"]
+
+
+async def test_the_same_source_recovers_once_the_token_is_valid_again(pool, faults):
+    source = source_of(pool, JobKind.BEDROCK)
+    faults.expired_token = True
+    with pytest.raises(Exception) as caught:
+        await source.list_page(Filters())
+    assert classify(caught.value).kind == "expired_token"
+    faults.expired_token = False
+    assert (await source.list_page(Filters())).jobs
