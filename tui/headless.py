@@ -44,6 +44,7 @@ _BACKOFF_CAP = 8.0
 def run(args: argparse.Namespace) -> int:
     """Run `ls`, `describe` or `wait` from parsed CLI flags; return the exit status."""
     command = {"ls": _ls, "describe": _describe, "wait": _wait}[args.command]
+    _tolerate_lone_surrogates(sys.stdout)
     try:
         return asyncio.run(command(args))
     except KeyboardInterrupt:
@@ -51,6 +52,14 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+
+
+def _tolerate_lone_surrogates(stream: TextIO) -> None:
+    """A service may send a lone surrogate (`"\\udc80"` in its JSON): print it as that escape,
+    which inside our JSON output is the same exact value, instead of dying mid-listing."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
 
 
 def _say(message: str) -> None:

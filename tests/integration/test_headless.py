@@ -272,3 +272,13 @@ def test_ls_limit_zero_fetches_nothing(aws_env, emulator, capsys):
     assert main(["ls", "--limit", "0", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
     assert sum(emulator.calls.values()) == 0
+
+
+def test_json_keeps_even_a_lone_surrogate_exact(aws_env, world, capsys):
+    arn = world.jobs("bedrock")[0]["jobArn"]
+    world.set_status(arn, "Completed", jobName="half\udc80pair")
+    assert main(["ls", "--source", "bedrock", "--limit", "1", "--format", "jsonl"]) == 0
+    assert main(["ls", "--source", "bedrock", "--limit", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert json.loads(out[0])["name"] == "half\udc80pair"
+    assert "halfpair" in out[2]
