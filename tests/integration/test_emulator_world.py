@@ -63,10 +63,12 @@ def test_time_moves_jobs_on_and_brings_new_ones_only_while_speed_is_positive():
 
     live = World(jobs_per_kind=30, seed=2, speed=20, now=NOW, submit_rate=3)
     before = {job["jobArn"]: job for job in live.jobs("bedrock")}
-    live.advance(60)  # 60 s of clock = 20 emulated minutes: about 60 new jobs
+    live.advance(30)  # 10 emulated minutes: still the quiet start
+    assert len(live.jobs("bedrock")) == 30
+    live.advance(90)  # 40 emulated minutes in all, 25 past the quiet start: about 75 new jobs
     after = live.jobs("bedrock")
     new = [job for job in after if job["jobArn"] not in before]
-    assert 20 < len(new) < 120
+    assert 40 < len(new) < 120
     assert after[: len(new)] == new  # newest first
     moved = [job for job in after if job["jobArn"] in before and job["status"] != before[job["jobArn"]]["status"]]
     assert moved

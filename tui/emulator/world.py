@@ -4,7 +4,8 @@ Time: with `speed > 0` the world clock runs at real rate from `now` (or the real
 job lifecycles run `speed` times faster than nominal; with `speed == 0` the clock is frozen
 (only `advance()` moves it) and lifecycles run at 1x of it. Statuses and record counts are
 computed from the clock when asked, never by a background task. New jobs are submitted
-now and then while `speed > 0`, at `submit_rate` jobs per emulated minute per kind.
+now and then while `speed > 0`, at `submit_rate` jobs per emulated minute per kind, starting
+15 emulated minutes after the world starts.
 
 Each (region, kind) keeps its jobs in a list sorted by (creation time, id): listing is a
 bisect plus a walk, pages resume after a (time, id) cursor, and new jobs insort in place.
@@ -68,6 +69,7 @@ _RESOURCE_KINDS = {
     "batch-segment-job": JobKind.SEGMENT,
 }
 _MAX_LIVE_AT_START = 25
+_QUIET_START_SECONDS = 15 * 60.0  # emulated seconds before the first new job arrives
 
 
 class NotStoppable(Exception):
@@ -278,15 +280,17 @@ class World:
         return job
 
     def _tick(self, store: _Store, now: float) -> None:
-        """Submit the jobs that arrived since the last look (only while time runs)."""
-        elapsed = now - store.last_tick
-        if elapsed <= 0:
+        """Submit the jobs that arrived since the last look (only while time runs).
+
+        The first arrivals come after a quiet spell, so a fresh world holds exactly the
+        jobs it was asked for while a client takes its first inventory.
+        """
+        begin = max(store.last_tick, self._start + _QUIET_START_SECONDS / self._rate)
+        store.last_tick = max(store.last_tick, now)
+        if now <= begin or self.speed <= 0 or self.submit_rate <= 0:
             return
-        store.last_tick = now
-        if self.speed <= 0 or self.submit_rate <= 0:
-            return
-        arrivals = _poisson(store.rng, elapsed * self._rate / 60.0 * self.submit_rate)
-        for created in sorted(store.rng.uniform(now - elapsed, now) for _ in range(arrivals)):
+        arrivals = _poisson(store.rng, (now - begin) * self._rate / 60.0 * self.submit_rate)
+        for created in sorted(store.rng.uniform(begin, now) for _ in range(arrivals)):
             self._add_new(store, created)
 
     def _live_store(self, region: str, kind: JobKind) -> tuple[_Store, float]:
