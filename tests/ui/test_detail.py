@@ -343,3 +343,20 @@ async def test_stop_confirmed_stops_the_job_and_cancel_does_not(emulator, aws_en
         assert wire_status(world, running_arn) == "Stopping"
         assert emulator.calls["StopModelInvocationJob"] == 1
         assert any("Stop requested" in notice for notice in host.notices)
+
+
+def test_detail_snapshot_of_a_running_job_with_rate_and_eta(snap_compare, emulator, aws_env, world) -> None:
+    arn = world.submit(JobKind.BEDROCK, jobName="weekly-embeddings", jobExpirationTime="2025-06-01T12:30:00.000Z")
+    world.set_status(arn, "InProgress", totalRecordCount=50_000, processedRecordCount=12_000, successRecordCount=11_900, errorRecordCount=100)
+    clock = MutableClock(NOW)
+    host = make_host(emulator, arn, clock=clock)
+
+    async def measured(pilot) -> None:  # noqa: ANN001
+        await detail_shown(pilot, host)
+        clock.at = NOW + dt.timedelta(seconds=120)
+        world.set_status(arn, "InProgress", processedRecordCount=15_000, successRecordCount=14_880, errorRecordCount=120)
+        host.detail.action_describe_now()
+        await wait_for(pilot, lambda: "records/s" in text_of(host.detail.query_one("#records", Static)))
+        await pilot.pause()
+
+    assert snap_compare(host, terminal_size=SIZE, run_before=measured)

@@ -152,6 +152,13 @@ async def test_export_refuses_an_empty_path_and_escape_cancels() -> None:
         assert app.answers == [None]
 
 
+async def test_export_ctrl_c_cancels_without_quitting() -> None:
+    app = export_host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+c")
+        assert app.answers == [None] and app.return_code is None
+
+
 # -- status filter -------------------------------------------------------------------------
 
 RAW = ["Failed", "InProgress", "CREATE FAILED", "[b]Weird\x1b[31m"]
@@ -185,8 +192,10 @@ async def test_status_filter_all_and_raw_statuses() -> None:
         assert app.answers == ["[b]Weird\x1b[31m"]  # the raw value, exactly as the service said it
 
 
-async def test_status_filter_escape_cancels() -> None:
-    app = status_host()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("escape")
-        assert app.answers == [None]
+async def test_status_filter_escape_and_ctrl_c_cancel() -> None:
+    for key in ("escape", "ctrl+c"):
+        app = status_host()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(key)
+            assert app.answers == [None], key
+            assert app.return_code is None

@@ -23,12 +23,13 @@ def format_for(path: Path | str, fallback: str = "csv") -> str:
 
 
 class ExportScreen(ModalScreen[tuple[Path, str] | None]):
-    """Enter exports to the path shown, in the format shown; ctrl+t switches csv/json; Esc cancels."""
+    """Enter exports to the path shown, in the format shown; ctrl+t switches csv/json; Esc or ctrl+c cancels."""
 
     CSS_PATH = stylesheet("dialogs.tcss")
     AUTO_FOCUS = "#export-path"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+c", "cancel", "Cancel", show=False, priority=True),
         Binding("ctrl+t", "toggle_format", "CSV/JSON"),
     ]
 

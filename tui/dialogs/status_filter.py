@@ -19,14 +19,17 @@ ALL = ""
 
 
 class StatusFilterScreen(ModalScreen[str | None]):
-    """An OptionList of "all", the phases and the raw statuses; Enter picks, Esc cancels.
+    """An OptionList of "all", the phases and the raw statuses; Enter picks, Esc or ctrl+c cancels.
 
     Returns "" for all, a phase value ("running") or a raw status exactly as given.
     """
 
     CSS_PATH = stylesheet("dialogs.tcss")
     AUTO_FOCUS = "#status-options"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+c", "cancel", "Cancel", show=False, priority=True),
+    ]
 
     def __init__(self, current: str, raw_statuses: list[str]) -> None:
         super().__init__()

@@ -71,7 +71,7 @@ KEY_SECTIONS: KeySections = [
         "Dialogs",
         [
             ("Enter", "confirm / pick"),
-            ("Esc", "cancel"),
+            ("Esc  ctrl+c", "cancel"),
             ("y  n", "stop / cancel (stop confirmation)"),
             ("ctrl+t", "switch CSV / JSON (export)"),
         ],
