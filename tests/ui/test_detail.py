@@ -360,3 +360,15 @@ def test_detail_snapshot_of_a_running_job_with_rate_and_eta(snap_compare, emulat
         await pilot.pause()
 
     assert snap_compare(host, terminal_size=SIZE, run_before=measured)
+
+
+async def test_stop_that_fails_says_why_plainly(emulator, aws_env, world, running_arn) -> None:
+    host = make_host(emulator, running_arn, allow_stop=True)
+    async with host.run_test(size=SIZE) as pilot:
+        await detail_shown(pilot, host)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(host.screen, ConfirmStopScreen))
+        world.set_status(running_arn, "Completed")  # it finished while the question was up
+        await pilot.press("y")
+        await wait_for(pilot, lambda: any(notice.startswith("Could not stop") for notice in host.notices))
+        assert wire_status(world, running_arn) == "Completed"

@@ -528,7 +528,7 @@ class DetailScreen(Screen[None]):
             return line
         if self._described_at is None:
             return Text("loading details…", style="dim")
-        line = Text(f"described {self._described_at:%H:%M:%S} UTC", style="dim")
+        line = Text(f"described {self._described_at.astimezone(dt.timezone.utc):%H:%M:%S} UTC", style="dim")
         if not self.job.phase.terminal:
             line.append(f" · again every {REDESCRIBE_SECONDS:g} s while the job runs", style="dim")
         return line
