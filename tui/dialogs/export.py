@@ -38,10 +38,6 @@ class ExportScreen(ModalScreen[tuple[Path, str] | None]):
         self._default_path = default_path
         self._format = format_for(default_path)
 
-    @property
-    def export_format(self) -> str:
-        return self._format
-
     def compose(self) -> ComposeResult:
         path_input = Input(value=str(self._default_path), id="export-path", placeholder="file to write")
         path_input.cursor_blink = False
