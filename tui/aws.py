@@ -19,7 +19,7 @@ honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_BEDROCK / AWS_ENDPOINT_URL_PERSONA
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import aioboto3
 from botocore.config import Config
@@ -34,14 +34,16 @@ DEMO_CREDENTIALS = {"aws_access_key_id": "batchtop-demo", "aws_secret_access_key
 CONNECT_TIMEOUT = 5.0  # seconds: a dead network fails in seconds, not minutes
 READ_TIMEOUT = 20.0
 _CREDENTIAL_KINDS = frozenset({"sso_expired", "no_credentials", "expired_token"})
-SERVICE_OF_KIND = {JobKind.BEDROCK: "bedrock", JobKind.PERSONALIZE: "personalize", JobKind.SEGMENT: "personalize"}
+Prepare = Callable[[Any], None]
 
 
 class ClientSlot:
     """The one client for a (profile, region, service): created on first use, rebuilt after a
     credential failure, closed by the pool. Sources call AWS only through `call`."""
 
-    def __init__(self, pool: AwsPool, profile: str | None, region: str, service: str, prepare: Any = None) -> None:
+    def __init__(
+        self, pool: AwsPool, profile: str | None, region: str, service: str, prepare: Prepare | None = None
+    ) -> None:
         self.pool = pool
         self.profile = profile
         self.region = region
@@ -90,7 +92,7 @@ class ClientSlot:
             self._retired[id(client)] = client
 
     async def close(self) -> None:
-        clients = [self._client, *self._retired.values()] if self._client else list(self._retired.values())
+        clients = [client for client in (self._client, *self._retired.values()) if client is not None]
         self._client = None
         self._retired.clear()
         for client in clients:
@@ -166,8 +168,9 @@ class AwsPool:
             options["endpoint_url"] = self.endpoint_url
         return await session.client(service, **options).__aenter__()
 
-    def slot(self, profile: str | None, region: str, service: str, prepare: Any = None) -> ClientSlot:
-        """The shared client slot for (profile, region, service), made once."""
+    def slot(self, profile: str | None, region: str, service: str, prepare: Prepare | None = None) -> ClientSlot:
+        """The shared client slot for (profile, region, service), made once. `prepare` runs on
+        every client the slot creates (e.g. registering event handlers)."""
         key = (profile, region, service)
         slot = self._slots.get(key)
         if slot is None:
