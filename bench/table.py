@@ -1,0 +1,215 @@
+"""batchtop's job table against Textual's DataTable holding the same rows, at 1k, 10k, 100k jobs.
+
+    .venv/bin/python bench/table.py [--sizes 1000,10000,100000] [--presses 50] [--json]
+
+Each (widget, size) runs in a child process of its own (`--child`), so peak RSS is that
+widget's alone, in a headless `App.run_test` at 120×40. Both widgets get the same jobs
+(bench/_jobs.py) and the same columns and cell texts (tui/widgets/columns.py); the DataTable
+gets them as strings through its ordinary API (bench/_datatable.py), batchtop's table reads
+them through the real RefreshEngine view, fed page by page from an in-memory source.
+
+Method (bench/_frames.py): every figure is the time from the input to the *last frame it
+caused*: headless Textual still composites each frame; a wrapper around `App._display`
+also renders it to the terminal bytes a real driver would write and stamps the time. Before
+each input the app is settled (no pending messages, no frame for 30 ms); the key is posted
+as the driver posts it (no pilot sleeps in the timed span). Measured per (widget, size):
+- down, PgDn, End: p50/p95 over `--presses` presses (End: after an untimed Home; PgDn
+  starts over at the top before it reaches the end; down starts one page in, so it
+  scrolls);
+- append: a 1,000-row page added to the loaded rows, until the frame;
+- refresh: 100 rows change (half of them on screen, half far below), until the frame;
+- peak RSS of the child (getrusage ru_maxrss), which holds the rows and the widget.
+The DataTable at 100k takes tens of seconds per data change (its column widths are
+re-measured over every row); each child has a time limit and reports what it reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _harness import emit, peak_rss_mb, print_machine, print_table, ratio, run_child, summary_ms  # noqa: E402
+
+SIZE = (120, 40)
+KEYS = ("down", "pagedown", "end")
+SUBJECTS = ("batchtop", "DataTable")
+
+
+# ---------------------------------------------------------------- child: one widget, one size
+
+
+def _columns():
+    from tui.models import JobKind
+    from tui.widgets.columns import layout
+
+    return layout(SIZE[0] - 2, kinds=frozenset({JobKind.BEDROCK}), several_places=False)
+
+
+def _subject(name: str):
+    columns = _columns()
+    if name == "DataTable":
+        import datetime as dt
+
+        from _datatable import DataTableSubject
+        from _jobs import EPOCH
+
+        from tui.widgets.columns import cell_text
+
+        now = EPOCH + dt.timedelta(hours=1)
+        formatters = {
+            column.title: (lambda job, key=column.key, width=column.width: cell_text(job, key, width, now))
+            for column in columns
+        }
+        return DataTableSubject([column.title for column in columns], formatters)
+    from _jobtable import JobTableSubject
+
+    return JobTableSubject()
+
+
+async def _measure(name: str, size: int, presses: int) -> None:
+    from _frames import FrameProbe, post_key
+    from _jobs import changed, changing_rows, job_at
+
+    subject = _subject(name)
+    changing = changing_rows(size)
+    subject.active = frozenset(changing)
+    app = subject.app
+    async with app.run_test(size=SIZE) as pilot:
+        probe = FrameProbe(app)
+        await subject.ready(pilot)
+        emit(kind="stage", stage="mounted", rss=peak_rss_mb())
+        seconds = await probe.time_to_frame(pilot, lambda: subject.load(size), timeout=600)
+        emit(kind="load", seconds=seconds, rows=subject.row_count, rss=peak_rss_mb())
+
+        async def press(key: str, timeout: float = 300) -> float | None:
+            return await probe.time_to_frame(pilot, lambda: post_key(app, key), timeout=timeout)
+
+        async def reset(key: str) -> None:
+            """An untimed move; it may change nothing (Home at the top draws no frame)."""
+            await press(key, timeout=1.0)
+
+        page_rows = SIZE[1]
+        for key in KEYS:
+            samples: list[float] = []
+            await reset("home")
+            if key == "down":
+                await reset("pagedown")
+            for _ in range(3):  # warm caches the way a user's first moves do
+                if key == "end":
+                    await reset("home")
+                await reset(key)
+            if key == "down":
+                await reset("home")
+                await reset("pagedown")
+            while len(samples) < presses:
+                if key == "end":
+                    await reset("home")
+                elif key == "pagedown" and subject.cursor_row + 2 * page_rows >= subject.row_count:
+                    await reset("home")
+                elif key == "down" and subject.cursor_row + 2 >= subject.row_count:
+                    await reset("home")
+                seconds = await press(key)
+                if seconds is None:
+                    emit(kind="stage", stage=f"{key}: no frame")
+                    break
+                samples.append(seconds)
+            emit(kind="keys", key=key, rss=peak_rss_mb(), **summary_ms(samples))
+
+        await reset("home")
+        await subject.prepare_append(size, 1000)
+        seconds = await probe.time_to_frame(pilot, subject.append, timeout=600)
+        emit(kind="append", seconds=seconds, rows=subject.row_count, rss=peak_rss_mb())
+
+        await subject.prepare_refresh([changed(job_at(index, subject.active), 0) for index in changing])
+        seconds = await probe.time_to_frame(pilot, subject.apply_refresh, timeout=600)
+        emit(kind="refresh", seconds=seconds, changed=len(changing), rss=peak_rss_mb())
+        emit(kind="done", rss=peak_rss_mb(), frame_bytes=probe.bytes, frames=len(probe.frames))
+
+
+# ---------------------------------------------------------------- parent: run children, print
+
+
+def _run(sizes: list[int], presses: int, timeouts: dict[str, float]) -> dict:
+    results: dict = {}
+    for size in sizes:
+        for name in SUBJECTS:
+            timeout = timeouts[name] * max(1.0, size / 100_000)
+            child = run_child([__file__, "--child", name, str(size), "--presses", str(presses)], timeout=timeout)
+            record = {
+                "timed_out": child.timed_out,
+                "elapsed": round(child.elapsed, 1),
+                "load": child.last("load"),
+                "keys": {r["key"]: r for r in child.all("keys")},
+                "append": child.last("append"),
+                "refresh": child.last("refresh"),
+                "peak_rss_mb": max((r.get("rss", 0) for r in child.records), default=None),
+                "reached": (child.records[-1].get("kind") if child.records else None),
+            }
+            if child.returncode not in (0, None) and not child.timed_out:
+                record["error"] = child.stderr_tail
+            results.setdefault(str(size), {})[name] = record
+            status = "timed out" if child.timed_out else f"exit {child.returncode}"
+            print(f"  {name:9} {size:>7,} rows: {status} after {child.elapsed:.0f} s", file=sys.stderr, flush=True)
+            if record.get("error"):
+                print(record["error"], file=sys.stderr)
+    return results
+
+
+def _seconds_ms(record: dict | None) -> float | None:
+    if not record or record.get("seconds") is None:
+        return None
+    return record["seconds"] * 1000
+
+
+def _print(results: dict) -> None:
+    rows = []
+    for size, by_subject in results.items():
+        ours, theirs = by_subject.get("batchtop", {}), by_subject.get("DataTable", {})
+        for key in KEYS:
+            for stat in ("p50", "p95"):
+                a = (ours.get("keys", {}).get(key) or {}).get(stat)
+                b = (theirs.get("keys", {}).get(key) or {}).get(stat)
+                rows.append([int(size), f"{key} {stat} ms", a, b, ratio(a, b), ratio(b, a)])
+        for label, field in (("load all ms", "load"), ("append 1,000 ms", "append"), ("refresh 100 ms", "refresh")):
+            a, b = _seconds_ms(ours.get(field)), _seconds_ms(theirs.get(field))
+            rows.append([int(size), label, a, b, ratio(a, b), ratio(b, a)])
+        a, b = ours.get("peak_rss_mb"), theirs.get("peak_rss_mb")
+        rows.append([int(size), "peak RSS MB", a, b, ratio(a, b), ratio(b, a)])
+        for name, record in (("batchtop", ours), ("DataTable", theirs)):
+            if record.get("timed_out"):
+                rows.append([int(size), f"{name}: TIMED OUT after {record['elapsed']} s (reached: {record['reached']})", None, None, None, None])
+    print_table(["rows", "measure", "batchtop", "DataTable", "ratio", "DataTable/batchtop"], rows, digits=2)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--presses", type=int, default=50)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--datatable-timeout", type=float, default=300.0, help="seconds per DataTable child at 100k")
+    parser.add_argument("--child", nargs=2, metavar=("WIDGET", "ROWS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        asyncio.run(_measure(args.child[0], int(args.child[1]), args.presses))
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    started = time.perf_counter()
+    results = _run(sizes, args.presses, {"batchtop": 180.0, "DataTable": args.datatable_timeout})
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        print_machine()
+        print(f"headless App.run_test at {SIZE[0]}×{SIZE[1]}, one process per (widget, size); ratio = batchtop / DataTable")
+        _print(results)
+        print(f"\ntotal {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
