@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 from textual.strip import Strip
 
 from tui.clock import fixed_clock
@@ -159,3 +161,34 @@ async def test_narrow_terminal_keeps_name_status_and_time() -> None:
     async with TableApp(ListView(jobs(30))).run_test(size=(60, 15)) as pilot:
         header = lines(pilot.app.query_one(JobTable))[0]
         assert "NAME" in header and "STATUS" in header and "TIME" in header
+
+
+async def test_ages_repaint_only_their_time_cell_and_only_when_their_text_changes() -> None:
+    now = [T0]
+    young = make_job(1, created=T0 - dt.timedelta(minutes=3))
+    old = make_job(2, created=T0 - dt.timedelta(hours=5))
+    done = make_job(3, status="Completed", created=T0 - dt.timedelta(hours=2), ended=T0 - dt.timedelta(hours=1))
+
+    class RegionTable(JobTable):
+        regions: list[Region] = []
+
+        def refresh(self, *regions: Region, **options: bool) -> RegionTable:
+            self.regions.extend(regions)
+            return super().refresh(*regions, **options)
+
+    class AgeApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield RegionTable(ListView([young, old, done]), clock=lambda: now[0])
+
+    async with AgeApp().run_test(size=(100, 8)) as pilot:
+        table = pilot.app.query_one(RegionTable)
+        await pilot.pause()
+        assert "3m" in table.render_line(1).text and "5h" in table.render_line(2).text
+        assert "1h00m" in table.render_line(3).text
+        RegionTable.regions.clear()
+        now[0] = T0 + dt.timedelta(minutes=1)
+        table.sync_lines()
+        time_cell = RegionTable.regions
+        assert len(time_cell) == 1 and time_cell[0].y == 1 and time_cell[0].width == 6
+        await pilot.pause()
+        assert "4m" in table.render_line(1).text

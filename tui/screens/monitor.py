@@ -174,8 +174,9 @@ class MonitorScreen(Screen[None]):
         seen = self.table.visible_arns()
         with self.table.keeping_position():
             delta = self.engine.apply_refresh(message.batch)
+        if self._started:  # the first load is all new: nothing to point out
+            self.table.flash(delta.new | delta.changed)
         self._started = True
-        self.table.flash(delta.new | delta.changed if len(delta.new) < 200 else delta.changed)
         self._refresh_done()
         finished = [job for job in delta.finished if job.arn in seen or job.arn in self.marked]
         self.marked -= {job.arn for job in finished}
@@ -316,6 +317,7 @@ class MonitorScreen(Screen[None]):
                 sources=len(states),
                 failing_since=min(since) if since else None,
                 retry_in=self._retry_in if failing else None,
+                transient=bool(failing) and all(state.problem.transient for state in failing),  # type: ignore[union-attr]
             ),
             self.clock(),
         )

@@ -37,7 +37,7 @@ _SPECS = (
     _Spec("name", "NAME", 18, 0),
     _Spec("status", "STATUS", 13, 1),
     _Spec("progress", "PROGRESS", 11, 3),
-    _Spec("model", "MODEL / SOLUTION", 14, 6),
+    _Spec("model", "MODEL/SOLUTION", 14, 6),
     _Spec("kind", "KIND", 9, 7),
     _Spec("account", "PROFILE/REGION", 12, 5),
     _Spec("created", "CREATED", 11, 4),
@@ -153,14 +153,14 @@ def created_text(created: dt.datetime | None, *, compact: bool) -> str:
 
 
 def duration_text(job: Job, now: dt.datetime) -> str:
-    """How long it ran (terminal jobs) or has been going (others), at minute grain past a minute.
-
-    Coarse on purpose: a row is repainted only when this text changes.
-    """
+    """How long a finished job ran (exact: it never changes), or how long an unfinished one
+    has been going (coarse: its time cell is repainted only when this text changes, and a
+    monitor left open for days must send next to nothing to the terminal)."""
     if job.created is None:
         return ""
-    end = (job.ended or job.updated or now) if job.phase.terminal else now
-    return format_span((end - job.created).total_seconds())
+    if job.phase.terminal:
+        return format_span(((job.ended or job.updated or now) - job.created).total_seconds())
+    return format_age((now - job.created).total_seconds())
 
 
 def format_span(seconds: float) -> str:
@@ -176,6 +176,29 @@ def format_span(seconds: float) -> str:
         return f"{hours}h{minutes:02d}m"
     days, hours = divmod(hours, 24)
     return f"{days}d{hours:02d}h"
+
+
+def format_age(seconds: float) -> str:
+    """A running age that changes rarely: `42s`, `7m`, `35m` (5-minute steps), `3h`, `2d04h`."""
+    seconds = max(0, int(seconds))
+    minutes = seconds // 60
+    if minutes < 10:
+        return format_span(seconds)
+    if minutes < 60:
+        return f"{minutes // 5 * 5}m"
+    if minutes < 24 * 60:
+        return f"{minutes // 60}h"
+    return format_span(seconds)
+
+
+def column_offset(columns: tuple[Column, ...], key: str) -> tuple[int, int] | None:
+    """(x, width) of column `key` within a row, or None when it is not shown."""
+    x = GUTTER
+    for column in columns:
+        if column.key == key:
+            return x, column.width
+        x += column.width + 1
+    return None
 
 
 PHASE_ORDER = (

@@ -47,6 +47,7 @@ class HeaderState:
     sources: int = 0
     failing_since: dt.datetime | None = None
     retry_in: float | None = None
+    transient: bool = False  # the problem goes away by itself (offline, throttled): say when we retry
 
 
 def describe_problem(state: HeaderState) -> str:
@@ -58,7 +59,7 @@ def describe_problem(state: HeaderState) -> str:
         text += f" ({state.failing} of {state.sources} sources)"
     if state.failing_since is not None:
         text += f" since {state.failing_since.astimezone():%H:%M}"
-    if state.retry_in is not None and state.live:
+    if state.retry_in is not None and state.live and (state.transient or state.retry_in > state.interval):
         text += f" · retrying in {state.retry_in:.0f} s"
     return text
 

@@ -27,7 +27,7 @@ from textual.timer import Timer
 
 from ..clock import Clock, system_clock
 from ..models import Job, JobKind, Phase
-from .columns import GUTTER, Column, cell_text, duration_text, layout
+from .columns import GUTTER, Column, cell_text, column_offset, duration_text, layout
 
 FLASH_SECONDS = 2.0
 _FIXED_LINES = 2  # header + status line
@@ -241,11 +241,19 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.sync_lines()
 
     def sync_lines(self) -> None:
-        """Repaint the lines whose look differs from what is on screen (ages, status, rows)."""
+        """Repaint what differs from the screen: whole lines, or just the time cell when only
+        a job's age moved on (a few bytes to the terminal instead of a whole row)."""
         self._now = self._clock()
+        width = self.scrollable_content_region.width
+        time_cell = column_offset(self._layout(), "duration")
         for y in range(self.size.height):
-            if self._rendered.get(y) != self._line_key(y):
-                self.refresh(Region(0, y, self.size.width, 1))
+            old, new = self._rendered.get(y), self._line_key(y)
+            if old == new:
+                continue
+            if time_cell is not None and _only_time_differs(old, new):
+                self.refresh(Region(time_cell[0], y, time_cell[1], 1))
+            else:
+                self.refresh(Region(0, y, width, 1))
 
     # -- reading -------------------------------------------------------------------------
 
@@ -430,14 +438,14 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         base = self.rich_style
         if kind == "header":
             style = base + self.get_component_rich_style("job-table--header")
-            text = Text(" " * GUTTER, style=style)
+            text = Text(" " * GUTTER)
             text.append(" ".join(f"{column.title[: column.width]:<{column.width}}" for column in rest[0]))
         elif kind == "status":
             style = base + self.get_component_rich_style("job-table--status")
-            text = Text(" " + rest[0], style=style)
+            text = Text(" " + rest[0])
         elif kind == "empty":
             style = base + self.get_component_rich_style("job-table--muted")
-            text = Text(" " + rest[0], style=style)
+            text = Text(" " + rest[0])
         else:
             job, cursor, _focused, flashed, marked, columns, time_text = rest
             style = base
@@ -445,16 +453,17 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
                 style = base + self.get_component_rich_style("job-table--cursor")
             elif flashed:
                 style = base + self.get_component_rich_style("job-table--flash")
-            text = self._row_text(job, cursor, marked, columns, time_text, style)
+            text = self._row_text(job, cursor, marked, columns, time_text)
         text.truncate(width, overflow="ellipsis")
+        text.stylize_before(style)  # Text.render ignores Text.style: make it a span
         return Strip(list(text.render(self.app.console)), text.cell_len).extend_cell_length(width, style)
 
     def _row_text(
-        self, job: Job, cursor: bool, marked: bool, columns: tuple[Column, ...], time_text: str, style: Style
+        self, job: Job, cursor: bool, marked: bool, columns: tuple[Column, ...], time_text: str
     ) -> Text:
         phase_style = self.get_component_rich_style(f"job-table--{job.phase.value}", partial=True)
         muted = self.get_component_rich_style("job-table--muted", partial=True)
-        text = Text(("›" if cursor else " ") + ("*" if marked else " "), style=style)
+        text = Text(("›" if cursor else " ") + ("*" if marked else " "))
         for number, column in enumerate(columns):
             if number:
                 text.append(" ")
@@ -482,3 +491,13 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         if self._view is None or not self._view.all_loaded:
             return "loading…"
         return "no jobs here"
+
+
+def _only_time_differs(old: Hashable | None, new: Hashable) -> bool:
+    """Both keys are the same row drawn the same way but for its time text (the last item)."""
+    return (
+        isinstance(old, tuple)
+        and isinstance(new, tuple)
+        and old[0] == new[0] == "row"
+        and old[:-1] == new[:-1]
+    )

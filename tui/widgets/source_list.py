@@ -80,6 +80,7 @@ class SourceList(Widget, can_focus=True):
 
     highlighted: reactive[int] = reactive(0, layout=True)
     shown: reactive[int] = reactive(0, layout=True)
+    """The entry the table shows (the cursor, `highlighted`, follows it when it changes)."""
 
     class Picked(Message):
         """The user picked entry `index` (0 = All)."""
@@ -110,6 +111,9 @@ class SourceList(Widget, can_focus=True):
             self.highlighted = min(self.highlighted, max(0, len(rows) - 1))
             self.refresh(layout=True)
 
+    def watch_shown(self, shown: int) -> None:
+        self.highlighted = shown
+
     def validate_highlighted(self, value: int) -> int:
         return max(0, min(value, len(self._rows) - 1))
 
@@ -135,17 +139,18 @@ class SourceList(Widget, can_focus=True):
         text = Text(end="")
         lines: list[int] = []
 
-        def line(index: int, content: Text, indent: int = 0) -> None:
-            """Add `content`, wrapped to the pane with a hanging indent (one pane line each)."""
-            for piece in content.wrap(console, width - indent, overflow="fold"):
+        def line(index: int, content: Text, prefix: str = "") -> None:
+            """Add `content` after `prefix`, wrapped to the pane with a hanging indent."""
+            for number, piece in enumerate(content.wrap(console, width - len(prefix), overflow="fold")):
                 piece.rstrip()
                 if lines:
                     text.append("\n")
-                text.append(" " * indent, content.style)
+                text.append(prefix if number == 0 else " " * len(prefix), content.style)
                 text.append_text(piece)
                 lines.append(index)
 
         group = None
+        indent = "   "
         for index, row in enumerate(self._rows):
             if row.key is not None and (row.key.profile, row.key.region) != group:
                 group = (row.key.profile, row.key.region)
@@ -156,15 +161,25 @@ class SourceList(Widget, can_focus=True):
             title_style = style("source-list--shown" if index == self.shown else "source-list--title")
             if index == self.highlighted:
                 title_style += style("source-list--highlight")
-            line(index, Text(f"{marker}{number}{clean(row.title, 60)}", title_style))
-            line(index, Text(loaded_text(row), style("source-list--counts")), 4)
-            if counts := counts_text(row.counts):
-                line(index, Text(counts, style("source-list--counts")), 4)
+            line(index, Text(clean(row.title, 60), title_style), f"{marker}{number}")
+            for packed in _pack([loaded_text(row), *counts_text(row.counts).split(" · ")], width - len(indent)):
+                line(index, Text(packed, style("source-list--counts")), indent)
             if row.problem:
-                line(index, Text(f"⚠ {clean(row.problem, 300)}", style("source-list--problem")), 4)
+                line(index, Text(f"⚠ {clean(row.problem, 300)}", style("source-list--problem")), indent)
             if row.notice:
-                line(index, Text(f"ℹ {clean(row.notice, 200)}", style("source-list--counts")), 4)
+                line(index, Text(f"ℹ {clean(row.notice, 200)}", style("source-list--counts")), indent)
         return text, lines
+
+
+def _pack(items: list[str], width: int) -> list[str]:
+    """Join `a · b · c` into lines of at most `width`, breaking only between items."""
+    lines: list[str] = []
+    for item in filter(None, items):
+        if lines and len(lines[-1]) + 3 + len(item) <= width:
+            lines[-1] += " · " + item
+        else:
+            lines.append(item)
+    return lines
 
 
 class SourcePane(VerticalScroll, can_focus=False):

@@ -1,0 +1,38 @@
+"""Infinite scroll over 10,000 jobs: End until everything is loaded, every job exactly once."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.emulator import World
+from tui.models import JobKind
+from ui_rows import wait_for
+
+JOBS = 10_000
+
+
+@pytest.fixture
+def world(fixed_now) -> World:
+    return World(jobs_per_kind=JOBS, seed=3, speed=0, now=fixed_now)
+
+
+async def test_end_pages_through_ten_thousand_jobs_once_each(make_app, world, emulator) -> None:
+    app = make_app(kinds=["bedrock"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0)
+        assert table.row_count < JOBS
+        for _ in range(200):
+            if table.view.all_loaded:
+                break
+            await pilot.press("end")
+            await pilot.pause(0.05)
+        await wait_for(pilot, lambda: table.view.all_loaded and not app.screen._paging, timeout=30)
+        shown = [table.view[index].arn for index in range(table.row_count)]
+        expected = [job["jobArn"] for job in world.jobs(JobKind.BEDROCK)]
+        assert shown == expected
+        await pilot.press("end")
+        assert table.cursor == JOBS - 1
+        assert table.scroll_offset.y == JOBS - table.data_height
+        assert "10,000 jobs · all loaded" in table.render_line(table.size.height - 1).text
+        assert emulator.calls["ListModelInvocationJobs"] <= 1 + JOBS // 1000 + 2
