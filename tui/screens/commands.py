@@ -21,7 +21,7 @@ class MonitorCommands(Provider):
     """Every monitor action that has a key, findable by name."""
 
     def _commands(self) -> list[Command]:
-        from .monitor import INTERVALS
+        from .monitor import DESCENDING_FIRST, INTERVALS
 
         monitor: MonitorScreen = self.screen  # type: ignore[assignment]
         commands: list[Command] = [("Show all sources", lambda: monitor.action_pick(0), "key 1")]
@@ -40,7 +40,7 @@ class MonitorCommands(Provider):
             ("Clear filters", monitor.action_clear_filters, "key Esc"),
         ]
         for column in SORT_COLUMNS:
-            commands.append((f"Sort by {column}", lambda column=column: monitor.sort_by(column, True), "key s cycles"))
+            commands.append((f"Sort by {column}", lambda column=column: monitor.sort_by(column, column in DESCENDING_FIRST), "key s cycles"))
         commands += [
             ("Reverse the sort", monitor.action_reverse_sort, "key S"),
             ("Refresh now", monitor.action_refresh, "key r"),

@@ -43,6 +43,7 @@ from .commands import MonitorCommands
 from .detail import DetailScreen
 from .help import HelpScreen
 
+DESCENDING_FIRST = frozenset({"created", "progress", "duration"})
 INTERVALS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 HEADER_TICK = 10.0
 _BEDROCK_STATUSES = [status for status in STATUS_PHASES if status[:1].isupper() and not status.isupper()]
@@ -262,6 +263,7 @@ class MonitorScreen(Screen[None]):
             kinds=frozenset(state.key.kind for state in members),
             several_places=len({(state.key.profile, state.key.region) for state in members}) > 1,
         )
+        self.table.sort_marker = self.engine.sort
         self.query_one(SourceList).shown = index
         self._update_panes()
 
@@ -414,9 +416,10 @@ class MonitorScreen(Screen[None]):
         self.refresh_now()
 
     def action_sort(self) -> None:
-        column, descending = self.engine.sort
+        """Next sort column, in its natural direction (newest, A→Z, most progress, longest)."""
+        column, _descending = self.engine.sort
         following = SORT_COLUMNS[(SORT_COLUMNS.index(column) + 1) % len(SORT_COLUMNS)]
-        self.sort_by(following, following == "created" or descending)
+        self.sort_by(following, following in DESCENDING_FIRST)
 
     def action_reverse_sort(self) -> None:
         column, descending = self.engine.sort
@@ -428,6 +431,7 @@ class MonitorScreen(Screen[None]):
         with self.table.keeping_position():
             self.engine.set_sort(column, descending)
             self.table.view = self.engine.view(self.key)
+            self.table.sort_marker = self.engine.sort
         if self.engine.filters is not filters:
             self._started = False
             self._show_source(self._index_of_key())

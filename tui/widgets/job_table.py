@@ -149,6 +149,8 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._wanted_columns = columns
         self.kinds: frozenset[JobKind] = frozenset()
         self.several_places = False
+        self.sort_marker: tuple[str, bool] = ("created", True)
+        """(column, descending): the header shows ↓ or ↑ after that column's title."""
         self.marked: set[str] = set()
         self._flashed: set[str] = set()
         self._flash_timer: Timer | None = None
@@ -400,7 +402,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.scrollable_content_region.width
         columns = self._layout()
         if y == 0:
-            return ("header", width, columns)
+            return ("header", width, columns, self.sort_marker)
         if y == self.size.height - 1:
             return ("status", width, self._status_text())
         index = self.scroll_offset.y + y - 1
@@ -439,7 +441,10 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         if kind == "header":
             style = base + self.get_component_rich_style("job-table--header")
             text = Text(" " * GUTTER)
-            text.append(" ".join(f"{column.title[: column.width]:<{column.width}}" for column in rest[0]))
+            columns, (sorted_by, descending) = rest
+            arrow = " ↓" if descending else " ↑"
+            titles = (column.title + (arrow if column.key == sorted_by else "") for column in columns)
+            text.append(" ".join(f"{title[: column.width]:<{column.width}}" for title, column in zip(titles, columns)))
         elif kind == "status":
             style = base + self.get_component_rich_style("job-table--status")
             text = Text(" " + rest[0])
