@@ -8,12 +8,14 @@ is: settle the app (no pending messages, no frame for a while), take t0, inject 
 the way the driver does (a `Key` event posted to the app, no pilot sleeps), then wait until
 frames stop coming; the result is the time of the last frame of the burst minus t0. It
 includes key dispatch, bindings, the widget's work, layout, compositing and rendering to
-terminal bytes; it excludes only the write() to a terminal.
+terminal bytes; it excludes only the write() to a terminal. `gc_seconds` says how much
+of it the garbage collector took (its pauses grow with the number of live objects).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from typing import Awaitable, Callable
 
@@ -30,6 +32,11 @@ class FrameProbe:
         self.app = app
         self.frames: list[float] = []
         self.bytes = 0
+        self.gc_seconds = 0.0  # garbage-collector pauses inside the last measurement
+        self.first_frame_seconds = 0.0  # the first frame of the last measurement's burst
+        self._gc_started = 0.0
+        self._gc_total = 0.0
+        gc.callbacks.append(self._on_gc)
         self._new_frame = asyncio.Event()
         original = app._display
 
@@ -42,6 +49,12 @@ class FrameProbe:
             original(screen, renderable)
 
         app._display = display  # type: ignore[method-assign]
+
+    def _on_gc(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            self._gc_total += time.perf_counter() - self._gc_started
 
     async def settle(self, pilot: Pilot, quiet: float = 0.03) -> None:
         """Wait until nothing is queued and no frame came for `quiet` seconds."""
@@ -63,6 +76,7 @@ class FrameProbe:
         await self.settle(pilot, quiet)
         count = len(self.frames)
         self._new_frame.clear()
+        gc_before = self._gc_total
         start = time.perf_counter()
         result = action()
         if isinstance(result, Awaitable):
@@ -73,9 +87,12 @@ class FrameProbe:
             return None
         while True:
             seen = len(self.frames)
+            gc_seen = self._gc_total
             await asyncio.sleep(quiet)
             if len(self.frames) == seen:
                 break
+        self.gc_seconds = gc_seen - gc_before
+        self.first_frame_seconds = self.frames[count] - start
         return self.frames[-1] - start
 
     async def _wait_new(self, count: int) -> None:

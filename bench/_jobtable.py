@@ -23,6 +23,7 @@ from tui.widgets.job_table import JobTable
 from _jobs import EPOCH, job_at, make_jobs
 
 PAGE = 1000
+SPARE_PAGES = 5  # pages left to append after the load
 
 
 class MemorySource(Source):
@@ -77,7 +78,7 @@ class JobTableSubject:
 
     async def load(self, count: int) -> None:
         """The first page through a refresh, then pages until `count` rows are loaded."""
-        self.source = MemorySource(count + PAGE, self.active)
+        self.source = MemorySource(count + PAGE * SPARE_PAGES, self.active)
         self.engine = RefreshEngine([self.source], clock=fixed_clock(EPOCH + dt.timedelta(hours=1)))
         view = self.engine.view(None)
         self.table.show_view(view, kinds=frozenset({JobKind.BEDROCK}), several_places=False)

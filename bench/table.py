@@ -16,11 +16,18 @@ as the driver posts it (no pilot sleeps in the timed span). Measured per (widget
 - down, PgDn, End: p50/p95 over `--presses` presses (End: after an untimed Home; PgDn
   starts over at the top before it reaches the end; down starts one page in, so it
   scrolls);
-- append: a 1,000-row page added to the loaded rows, until the frame;
-- refresh: 100 rows change (half of them on screen, half far below), until the frame;
+- append: a 1,000-row page added to the loaded rows, until the frame (5 pages, p50/max;
+  also the p50 of the first frame of the burst: the rows are on screen then, and Textual
+  repaints the scrollbar one 60 Hz tick later);
+- refresh: 100 rows change (30 on screen, 70 far below), until the frame (5 refreshes);
 - peak RSS of the child (getrusage ru_maxrss), which holds the rows and the widget.
-The DataTable at 100k takes tens of seconds per data change (its column widths are
-re-measured over every row); each child has a time limit and reports what it reached.
+The DataTable at 100k takes seconds per data change (its column widths are re-measured
+over every row); each child has a time limit and reports what it reached.
+
+Then the whole app (`--app-jobs`, default 100,000): the real `python -m tui --source bedrock`
+in a 120×40 pseudo-terminal against a `batchtop emulate --speed 0` subprocess, End pressed
+until the status line says "100,000 jobs · all loaded"; its peak RSS (VmHWM) is set
+against the DataTable child's peak RSS at the same size.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from _harness import emit, peak_rss_mb, print_machine, print_table, ratio, run_c
 SIZE = (120, 40)
 KEYS = ("down", "pagedown", "end")
 SUBJECTS = ("batchtop", "DataTable")
+REPEATS = 5  # pages appended, refreshes applied
 
 
 # ---------------------------------------------------------------- child: one widget, one size
@@ -72,7 +80,27 @@ def _subject(name: str):
     return JobTableSubject()
 
 
-async def _measure(name: str, size: int, presses: int) -> None:
+class _Profile:
+    """`--profile STEP`: pyinstrument around one step of a child (pip install pyinstrument)."""
+
+    def __init__(self, step: str | None, current: str) -> None:
+        self.active = step == current
+        self.profiler = None
+
+    def __enter__(self) -> None:
+        if self.active:
+            from pyinstrument import Profiler
+
+            self.profiler = Profiler(interval=0.0002, async_mode="disabled")
+            self.profiler.start()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.profiler is not None:
+            self.profiler.stop()
+            print(self.profiler.output_text(unicode=True, show_all=False), file=sys.stderr)
+
+
+async def _measure(name: str, size: int, presses: int, profile: str | None = None) -> None:
     from _frames import FrameProbe, post_key
     from _jobs import changed, changing_rows, job_at
 
@@ -89,6 +117,8 @@ async def _measure(name: str, size: int, presses: int) -> None:
 
         async def press(key: str, timeout: float = 300) -> float | None:
             return await probe.time_to_frame(pilot, lambda: post_key(app, key), timeout=timeout)
+
+        gc_pauses: dict[str, list[float]] = {}
 
         async def reset(key: str) -> None:
             """An untimed move; it may change nothing (Home at the top draws no frame)."""
@@ -107,28 +137,44 @@ async def _measure(name: str, size: int, presses: int) -> None:
             if key == "down":
                 await reset("home")
                 await reset("pagedown")
-            while len(samples) < presses:
-                if key == "end":
-                    await reset("home")
-                elif key == "pagedown" and subject.cursor_row + 2 * page_rows >= subject.row_count:
-                    await reset("home")
-                elif key == "down" and subject.cursor_row + 2 >= subject.row_count:
-                    await reset("home")
-                seconds = await press(key)
-                if seconds is None:
-                    emit(kind="stage", stage=f"{key}: no frame")
-                    break
-                samples.append(seconds)
-            emit(kind="keys", key=key, rss=peak_rss_mb(), **summary_ms(samples))
+            with _Profile(profile, key):
+                while len(samples) < presses:
+                    if key == "end":
+                        await reset("home")
+                    elif key == "pagedown" and subject.cursor_row + 2 * page_rows >= subject.row_count:
+                        await reset("home")
+                    elif key == "down" and subject.cursor_row + 2 >= subject.row_count:
+                        await reset("home")
+                    seconds = await press(key)
+                    if seconds is None:
+                        emit(kind="stage", stage=f"{key}: no frame")
+                        break
+                    samples.append(seconds)
+                    gc_pauses.setdefault(key, []).append(probe.gc_seconds)
+            emit(kind="keys", key=key, rss=peak_rss_mb(), gc_ms=sum(gc_pauses.get(key, [])) * 1000, **summary_ms(samples))
 
         await reset("home")
-        await subject.prepare_append(size, 1000)
-        seconds = await probe.time_to_frame(pilot, subject.append, timeout=600)
-        emit(kind="append", seconds=seconds, rows=subject.row_count, rss=peak_rss_mb())
+        appends: list[float] = []
+        firsts: list[float] = []
+        for number in range(REPEATS):
+            await subject.prepare_append(size + number * 1000, 1000)
+            with _Profile(profile if number == REPEATS - 1 else None, "append"):
+                seconds = await probe.time_to_frame(pilot, subject.append, timeout=600)
+            appends.append(seconds)
+            firsts.append(probe.first_frame_seconds)
+            gc_pauses.setdefault("append", []).append(probe.gc_seconds)
+        emit(kind="append", rows=subject.row_count, rss=peak_rss_mb(), gc_ms=sum(gc_pauses["append"]) * 1000,
+             first_p50=summary_ms(firsts)["p50"], **summary_ms(appends))
 
-        await subject.prepare_refresh([changed(job_at(index, subject.active), 0) for index in changing])
-        seconds = await probe.time_to_frame(pilot, subject.apply_refresh, timeout=600)
-        emit(kind="refresh", seconds=seconds, changed=len(changing), rss=peak_rss_mb())
+        refreshes: list[float] = []
+        for step in range(REPEATS):
+            await subject.prepare_refresh([changed(job_at(index, subject.active), step) for index in changing])
+            with _Profile(profile if step == REPEATS - 1 else None, "refresh"):
+                seconds = await probe.time_to_frame(pilot, subject.apply_refresh, timeout=600)
+            refreshes.append(seconds)
+            gc_pauses.setdefault("refresh", []).append(probe.gc_seconds)
+        emit(kind="refresh", changed=len(changing), rss=peak_rss_mb(), gc_ms=sum(gc_pauses["refresh"]) * 1000,
+             **summary_ms(refreshes))
         emit(kind="done", rss=peak_rss_mb(), frame_bytes=probe.bytes, frames=len(probe.frames))
 
 
@@ -161,6 +207,38 @@ def _run(sizes: list[int], presses: int, timeouts: dict[str, float]) -> dict:
     return results
 
 
+def _whole_app(jobs: int, timeout: float = 240.0) -> dict:
+    """The real app in a pty, paged to the end with End; its RSS from /proc."""
+    import os
+    import re
+    import tempfile
+
+    from _harness import PYTHON, EmulatorProcess, PtyApp, dummy_aws_env, proc_rss_mb
+    from startup import first_names, name_pattern
+
+    done = re.compile(rf"{jobs:,} jobs · all loaded")
+    with tempfile.TemporaryDirectory(prefix="batchtop-bench-") as home, EmulatorProcess(
+        "--jobs", str(jobs), "--speed", "0", start_timeout=180
+    ) as emulator:
+        env = {**os.environ, **dummy_aws_env(emulator.endpoint_url, Path(home))}
+        app = PtyApp([PYTHON, "-m", "tui", "--source", "bedrock"], env=env).start()
+        try:
+            first = app.wait_for_text(name_pattern(first_names(emulator.endpoint_url, env)), 60)
+            started = time.perf_counter()
+            loaded = None
+            while time.perf_counter() - started < timeout:
+                mark = max(0, app.bytes_written() - 4096)
+                app.send("\x1b[F")  # End
+                if app.wait_for_text(done, 0.3, start_at=mark) is not None:
+                    loaded = time.perf_counter() - started
+                    break
+            time.sleep(1.0)
+            rss, peak = proc_rss_mb(app.pid)
+        finally:
+            app.stop()
+    return {"jobs": jobs, "first_rows_s": first, "all_loaded_s": loaded, "rss_mb": rss, "peak_rss_mb": peak}
+
+
 def _seconds_ms(record: dict | None) -> float | None:
     if not record or record.get("seconds") is None:
         return None
@@ -169,22 +247,47 @@ def _seconds_ms(record: dict | None) -> float | None:
 
 def _print(results: dict) -> None:
     rows = []
-    for size, by_subject in results.items():
+    for size, by_subject in results.get("widgets", {}).items():
         ours, theirs = by_subject.get("batchtop", {}), by_subject.get("DataTable", {})
         for key in KEYS:
             for stat in ("p50", "p95"):
                 a = (ours.get("keys", {}).get(key) or {}).get(stat)
                 b = (theirs.get("keys", {}).get(key) or {}).get(stat)
                 rows.append([int(size), f"{key} {stat} ms", a, b, ratio(a, b), ratio(b, a)])
-        for label, field in (("load all ms", "load"), ("append 1,000 ms", "append"), ("refresh 100 ms", "refresh")):
-            a, b = _seconds_ms(ours.get(field)), _seconds_ms(theirs.get(field))
-            rows.append([int(size), label, a, b, ratio(a, b), ratio(b, a)])
+        a, b = _seconds_ms(ours.get("load")), _seconds_ms(theirs.get("load"))
+        rows.append([int(size), "load all ms", a, b, ratio(a, b), ratio(b, a)])
+        for label, field in (("append 1,000", "append"), ("refresh 100", "refresh")):
+            for stat in ("first_p50", "p50", "max") if field == "append" else ("p50", "max"):
+                a, b = (ours.get(field) or {}).get(stat), (theirs.get(field) or {}).get(stat)
+                name = "p50, first frame" if stat == "first_p50" else stat
+                rows.append([int(size), f"{label} {name} ms", a, b, ratio(a, b), ratio(b, a)])
         a, b = ours.get("peak_rss_mb"), theirs.get("peak_rss_mb")
         rows.append([int(size), "peak RSS MB", a, b, ratio(a, b), ratio(b, a)])
         for name, record in (("batchtop", ours), ("DataTable", theirs)):
             if record.get("timed_out"):
                 rows.append([int(size), f"{name}: TIMED OUT after {record['elapsed']} s (reached: {record['reached']})", None, None, None, None])
     print_table(["rows", "measure", "batchtop", "DataTable", "ratio", "DataTable/batchtop"], rows, digits=2)
+    gc_rows = []
+    for size, by_subject in results.get("widgets", {}).items():
+        for name, record in by_subject.items():
+            steps = {key: (record.get("keys", {}).get(key) or {}).get("gc_ms") for key in KEYS}
+            steps.update({field: (record.get(field) or {}).get("gc_ms") for field in ("append", "refresh")})
+            gc_rows.append([int(size), name, *steps.values()])
+    print_table(["rows", "widget", *[f"{k} GC ms" for k in KEYS], "append GC ms", "refresh GC ms"], gc_rows,
+                title="Garbage-collector pauses inside the timed spans (sum over the presses / 5 pages / 5 refreshes)")
+    app = results.get("app")
+    if app:
+        baseline = results.get("widgets", {}).get(str(app["jobs"]), {}).get("DataTable", {}).get("peak_rss_mb")
+        print_table(
+            ["whole app (pty, --source bedrock)", "value", "DataTable alone, same rows", "ratio"],
+            [
+                [f"peak RSS MB, {app['jobs']:,} jobs all loaded", app["peak_rss_mb"], baseline, ratio(app["peak_rss_mb"], baseline)],
+                ["RSS MB at the end", app["rss_mb"], None, None],
+                ["End pressed until all loaded, s", app["all_loaded_s"], None, None],
+            ],
+            title="Whole app",
+            digits=1,
+        )
 
 
 def main() -> int:
@@ -193,14 +296,19 @@ def main() -> int:
     parser.add_argument("--presses", type=int, default=50)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--datatable-timeout", type=float, default=300.0, help="seconds per DataTable child at 100k")
+    parser.add_argument("--app-jobs", type=int, default=100_000, help="jobs for the whole-app RSS run (0: skip it)")
+    parser.add_argument("--profile", choices=(*KEYS, "append", "refresh"),
+                        help="with --child: print a pyinstrument profile of that step to stderr")
     parser.add_argument("--child", nargs=2, metavar=("WIDGET", "ROWS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        asyncio.run(_measure(args.child[0], int(args.child[1]), args.presses))
+        asyncio.run(_measure(args.child[0], int(args.child[1]), args.presses, args.profile))
         return 0
     sizes = [int(s) for s in args.sizes.split(",") if s]
     started = time.perf_counter()
-    results = _run(sizes, args.presses, {"batchtop": 180.0, "DataTable": args.datatable_timeout})
+    results = {"widgets": _run(sizes, args.presses, {"batchtop": 180.0, "DataTable": args.datatable_timeout})}
+    if args.app_jobs:
+        results["app"] = _whole_app(args.app_jobs)
     if args.json:
         print(json.dumps(results, indent=2))
     else:
