@@ -10,7 +10,9 @@ its CPU time (utime + stime from /proc/<pid>/stat), both scaled to one minute.
    (frozen clock, no submissions), though refreshes keep running every interval, at each
    of `--intervals` (2 s: many refreshes in the window; 10 s: the default). The
    emulator's running jobs stay running, so their TIME cells still tick once a minute.
-2. one change per refresh: against an emulator in this process (EmulatorThread over a
+2. idle, every job finished: the same with an in-process emulator whose running jobs were
+   all set to a finished status first, so only the refresh loop itself costs anything.
+3. one change per refresh: against an emulator in this process (EmulatorThread over a
    frozen World), a driver thread moves one running job on the first screen forward
    (more records processed, via `World.set_status`) once per `--interval`.
 """
@@ -107,6 +109,21 @@ def one_change(home: Path, interval: float, settle: float, duration: float) -> d
     return result
 
 
+def all_finished(home: Path, interval: float, settle: float, duration: float) -> dict:
+    """Idle again, but every job is finished: no TIME cell has a reason to tick."""
+    from tui.emulator import EmulatorThread, World
+    from tui.models import JobKind, phase_of
+
+    world = World(jobs_per_kind=JOBS, seed=1, speed=0)
+    for kind in JobKind:
+        for job in world.jobs(kind):
+            if not phase_of(job["status"]).terminal:
+                arn = next(job[field] for field in ("jobArn", "batchInferenceJobArn", "batchSegmentJobArn") if field in job)
+                world.set_status(arn, "Completed" if kind is JobKind.BEDROCK else "ACTIVE")
+    with EmulatorThread(world, port=0) as server:
+        return watch(server.endpoint_url, home, interval, settle, duration)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=float, default=60.0, help="seconds measured per case")
@@ -122,8 +139,10 @@ def main() -> int:
         with EmulatorProcess("--jobs", str(JOBS), "--speed", "0") as emulator:
             for interval in [float(value) for value in args.intervals.split(",") if value]:
                 idle[interval] = watch(emulator.endpoint_url, Path(home), interval, args.settle, args.duration)
+        finished = all_finished(Path(home), args.interval, args.settle, args.duration)
         changing = one_change(Path(home), args.interval, args.settle, args.duration)
-    results = {"idle": {f"{k:g}": v for k, v in idle.items()}, "one_change_per_refresh": changing, "interval_one_change": args.interval}
+    results = {"idle": {f"{k:g}": v for k, v in idle.items()}, "idle_all_finished": finished,
+               "one_change_per_refresh": changing, "interval_one_change": args.interval}
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
@@ -135,6 +154,9 @@ def main() -> int:
          result["bytes_per_min"] <= 1024 and result["cpu_s_per_min"] <= 0.3, 0]
         for interval, result in idle.items()
     ]
+    rows.append([f"idle, every job finished, --interval {args.interval:g}", finished["bytes_per_min"],
+                 finished["cpu_s_per_min"], 1024, 0.3,
+                 finished["bytes_per_min"] <= 1024 and finished["cpu_s_per_min"] <= 0.3, 0])
     rows.append([f"one job changes per refresh, --interval {args.interval:g}", changing["bytes_per_min"],
                  changing["cpu_s_per_min"], None, None, None, changing["changes"]])
     print_table(["case", "bytes/min", "CPU s/min", "target bytes/min", "target CPU s/min", "met", "changes made"], rows, digits=2)
