@@ -165,7 +165,7 @@ async def test_narrow_terminal_keeps_name_status_and_time() -> None:
 
 async def test_ages_repaint_only_their_time_cell_and_only_when_their_text_changes() -> None:
     now = [T0]
-    young = make_job(1, created=T0 - dt.timedelta(minutes=3))
+    young = make_job(1, created=T0 - dt.timedelta(minutes=9))
     old = make_job(2, created=T0 - dt.timedelta(hours=5))
     done = make_job(3, status="Completed", created=T0 - dt.timedelta(hours=2), ended=T0 - dt.timedelta(hours=1))
 
@@ -183,7 +183,7 @@ async def test_ages_repaint_only_their_time_cell_and_only_when_their_text_change
     async with AgeApp().run_test(size=(100, 8)) as pilot:
         table = pilot.app.query_one(RegionTable)
         await pilot.pause()
-        assert "3m" in table.render_line(1).text and "5h" in table.render_line(2).text
+        assert "5m" in table.render_line(1).text and "5h" in table.render_line(2).text
         assert "1h00m" in table.render_line(3).text
         RegionTable.regions.clear()
         now[0] = T0 + dt.timedelta(minutes=1)
@@ -191,4 +191,4 @@ async def test_ages_repaint_only_their_time_cell_and_only_when_their_text_change
         time_cell = RegionTable.regions
         assert len(time_cell) == 1 and time_cell[0].y == 1 and time_cell[0].width == 6
         await pilot.pause()
-        assert "4m" in table.render_line(1).text
+        assert "10m" in table.render_line(1).text

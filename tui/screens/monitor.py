@@ -297,7 +297,6 @@ class MonitorScreen(Screen[None]):
             )
         self.query_one(SourceList).set_rows(rows)
         self._update_header()
-        self.table.sync_lines()
 
     def _update_header(self) -> None:
         states = self.engine.states

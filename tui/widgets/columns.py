@@ -179,11 +179,10 @@ def format_span(seconds: float) -> str:
 
 
 def format_age(seconds: float) -> str:
-    """A running age that changes rarely: `42s`, `7m`, `35m` (5-minute steps), `3h`, `2d04h`."""
-    seconds = max(0, int(seconds))
-    minutes = seconds // 60
-    if minutes < 10:
-        return format_span(seconds)
+    """A running age that changes rarely: `<5m`, `35m` (5-minute steps), `3h`, `2d04h`."""
+    minutes = max(0, int(seconds)) // 60
+    if minutes < 5:
+        return "<5m"
     if minutes < 60:
         return f"{minutes // 5 * 5}m"
     if minutes < 24 * 60:

@@ -159,6 +159,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._layout_key: tuple[object, ...] = ()
         self._columns: tuple[Column, ...] = ()
         self._now = clock()
+        self._paint_frame = self._frame()
         self._update_virtual_size()
 
     # -- what is shown -------------------------------------------------------------------
@@ -244,12 +245,13 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def sync_lines(self) -> None:
         """Repaint what differs from the screen: whole lines, or just the time cell when only
-        a job's age moved on (a few bytes to the terminal instead of a whole row)."""
+        a job's age moved on (fewer bytes to the terminal than a whole row)."""
         self._now = self._clock()
-        width = self.scrollable_content_region.width
-        time_cell = column_offset(self._layout(), "duration")
+        frame = self._frame()
+        width, columns = frame[0], frame[1]
+        time_cell = column_offset(columns, "duration")
         for y in range(self.size.height):
-            old, new = self._rendered.get(y), self._line_key(y)
+            old, new = self._rendered.get(y), self._line_key(y, frame)
             if old == new:
                 continue
             if time_cell is not None and _only_time_differs(old, new):
@@ -397,15 +399,24 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
             )
         return self._columns
 
-    def _line_key(self, y: int) -> Hashable:
+    def _frame(self) -> tuple[int, tuple[Column, ...], int, int, bool]:
+        """What every line of one paint shares: width, columns, top row, height, focus."""
+        return (
+            self.scrollable_content_region.width,
+            self._layout(),
+            self.scroll_offset.y,
+            self.size.height,
+            self.has_focus,
+        )
+
+    def _line_key(self, y: int, frame: tuple[int, tuple[Column, ...], int, int, bool]) -> Hashable:
         """Everything that decides how line `y` looks; equal keys render equal strips."""
-        width = self.scrollable_content_region.width
-        columns = self._layout()
+        width, columns, top, height, focused = frame
         if y == 0:
             return ("header", width, columns, self.sort_marker)
-        if y == self.size.height - 1:
+        if y == height - 1:
             return ("status", width, self._status_text())
-        index = self.scroll_offset.y + y - 1
+        index = top + y - 1
         if self._view is None or index >= len(self._view):
             return ("empty", width, self._empty_text() if y == 1 else "")
         job = self._view[index]
@@ -415,7 +426,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
             width,
             job,
             cursor,
-            cursor and self.has_focus,
+            cursor and focused,
             job.arn in self._flashed,
             job.arn in self.marked,
             columns,
@@ -424,10 +435,11 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._now = self._clock()
+        self._paint_frame = self._frame()
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        key = self._line_key(y)
+        key = self._line_key(y, self._paint_frame)
         self._rendered[y] = key
         strip = self._strips.get(key)
         if strip is None:
