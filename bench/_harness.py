@@ -412,6 +412,30 @@ class PtyApp:
                         return None
                 self._changed.wait(timeout=min(remaining, 0.5))
 
+    def time_input(self, data: str, quiet: float = 0.05, timeout: float = 5.0) -> tuple[float, float, int] | None:
+        """Send `data`; (first output, last output of the burst) in seconds after the write, bytes.
+
+        The burst ends when no output came for `quiet` seconds. None if nothing came.
+        """
+        with self._lock:
+            chunk_count = len(self.chunks)
+        sent = time.perf_counter()
+        self.send(data)
+        deadline = sent + timeout
+        with self._changed:
+            while len(self.chunks) == chunk_count:
+                remaining = deadline - time.perf_counter()
+                if remaining <= 0:
+                    return None
+                self._changed.wait(remaining)
+            while True:
+                seen = len(self.chunks)
+                self._changed.wait(quiet)
+                if len(self.chunks) == seen:
+                    break
+            burst = self.chunks[chunk_count:]
+        return burst[0][0] - sent, burst[-1][0] - sent, sum(size for _, size in burst)
+
     def bytes_written(self) -> int:
         with self._lock:
             return len(self.output)

@@ -27,7 +27,10 @@ over every row); each child has a time limit and reports what it reached.
 Then the whole app (`--app-jobs`, default 100,000): the real `python -m tui --source bedrock`
 in a 120×40 pseudo-terminal against a `batchtop emulate --speed 0` subprocess, End pressed
 until the status line says "100,000 jobs · all loaded"; its peak RSS (VmHWM) is set
-against the DataTable child's peak RSS at the same size.
+against the DataTable child's peak RSS at the same size. Then, with all rows loaded,
+`--presses` down and PgDn keys are written to the terminal, each timed from the write to
+the last byte of the output burst it caused (the app's real driver, 60 Hz frame timer
+and terminal writes included).
 """
 
 from __future__ import annotations
@@ -207,13 +210,14 @@ def _run(sizes: list[int], presses: int, timeouts: dict[str, float]) -> dict:
     return results
 
 
-def _whole_app(jobs: int, timeout: float = 240.0) -> dict:
-    """The real app in a pty, paged to the end with End; its RSS from /proc."""
+def _whole_app(jobs: int, presses: int, timeout: float = 240.0) -> dict:
+    """The real app in a pty, paged to the end with End; its RSS from /proc; then key → output."""
     import os
     import re
     import tempfile
 
-    from _harness import PYTHON, EmulatorProcess, PtyApp, dummy_aws_env, proc_rss_mb
+    from _harness import KEYS as KEY_BYTES
+    from _harness import PYTHON, EmulatorProcess, PtyApp, dummy_aws_env, percentile, proc_rss_mb
     from startup import first_names, name_pattern
 
     done = re.compile(rf"{jobs:,} jobs · all loaded")
@@ -234,9 +238,18 @@ def _whole_app(jobs: int, timeout: float = 240.0) -> dict:
                     break
             time.sleep(1.0)
             rss, peak = proc_rss_mb(app.pid)
+            keys = {}
+            for key in ("down", "pagedown"):
+                app.time_input(KEY_BYTES["home"], quiet=0.1)
+                bursts = [app.time_input(KEY_BYTES[key]) for _ in range(presses)]
+                keys[key] = {
+                    "first": summary_ms([b[0] for b in bursts if b]),
+                    "last": summary_ms([b[1] for b in bursts if b]),
+                    "bytes_p50": percentile([b[2] for b in bursts if b], 50),
+                }
         finally:
             app.stop()
-    return {"jobs": jobs, "first_rows_s": first, "all_loaded_s": loaded, "rss_mb": rss, "peak_rss_mb": peak}
+    return {"jobs": jobs, "first_rows_s": first, "all_loaded_s": loaded, "rss_mb": rss, "peak_rss_mb": peak, "keys": keys}
 
 
 def _seconds_ms(record: dict | None) -> float | None:
@@ -284,6 +297,11 @@ def _print(results: dict) -> None:
                 [f"peak RSS MB, {app['jobs']:,} jobs all loaded", app["peak_rss_mb"], baseline, ratio(app["peak_rss_mb"], baseline)],
                 ["RSS MB at the end", app["rss_mb"], None, None],
                 ["End pressed until all loaded, s", app["all_loaded_s"], None, None],
+                *[[f"{key}: key written → last byte of its frame, {stat} ms", app["keys"][key]["last"][stat], None, None]
+                  for key in app.get("keys", {}) for stat in ("p50", "p95")],
+                *[[f"{key}: key written → first byte, p50 ms", app["keys"][key]["first"]["p50"], None, None]
+                  for key in app.get("keys", {})],
+                *[[f"{key}: bytes per press, p50", app["keys"][key]["bytes_p50"], None, None] for key in app.get("keys", {})],
             ],
             title="Whole app",
             digits=1,
@@ -308,7 +326,7 @@ def main() -> int:
     started = time.perf_counter()
     results = {"widgets": _run(sizes, args.presses, {"batchtop": 180.0, "DataTable": args.datatable_timeout})}
     if args.app_jobs:
-        results["app"] = _whole_app(args.app_jobs)
+        results["app"] = _whole_app(args.app_jobs, args.presses)
     if args.json:
         print(json.dumps(results, indent=2))
     else:
