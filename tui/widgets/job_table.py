@@ -249,15 +249,11 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._now = self._clock()
         frame = self._frame()
         width, columns = frame[0], frame[1]
-        time_cell = column_offset(columns, "duration")
         for y in range(self.size.height):
             old, new = self._rendered.get(y), self._line_key(y, frame)
-            if old == new:
-                continue
-            if time_cell is not None and _only_time_differs(old, new):
-                self.refresh(Region(time_cell[0], y, time_cell[1], 1))
-            else:
-                self.refresh(Region(0, y, width, 1))
+            if old != new:
+                for x, cells in _changed_spans(old, new, columns, width):
+                    self.refresh(Region(x, y, cells, 1))
 
     # -- reading -------------------------------------------------------------------------
 
@@ -468,9 +464,9 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
             style = base
             if cursor:
                 style = base + self.get_component_rich_style("job-table--cursor")
-            elif flashed:
-                style = base + self.get_component_rich_style("job-table--flash")
             text = self._row_text(job, cursor, marked, columns, time_text)
+            if flashed and not cursor:  # the marker and first cell only: cheap to clear again
+                text.stylize(self.get_component_rich_style("job-table--flash", partial=True), 0, GUTTER + columns[0].width)
         text.truncate(width, overflow="ellipsis")
         text.stylize_before(style)  # Text.render ignores Text.style: make it a span
         return Strip(list(text.render(self.app.console)), text.cell_len).extend_cell_length(width, style)
@@ -510,11 +506,19 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         return "no jobs here"
 
 
-def _only_time_differs(old: Hashable | None, new: Hashable) -> bool:
-    """Both keys are the same row drawn the same way but for its time text (the last item)."""
-    return (
-        isinstance(old, tuple)
-        and isinstance(new, tuple)
-        and old[0] == new[0] == "row"
-        and old[:-1] == new[:-1]
-    )
+def _changed_spans(old: Hashable | None, new: Hashable, columns: tuple[Column, ...], width: int) -> list[tuple[int, int]]:
+    """(x, cells) to repaint when line key `old` becomes `new`.
+
+    Terminals receive a repainted span from the start of the widget's line to the span's
+    end, so a flash ending repaints the marker and first cell, an age ticking only the time
+    cell's line up to it; anything else repaints the whole line.
+    """
+    same_row = isinstance(old, tuple) and old[0] == new[0] == "row" and old[1:5] == new[1:5] and old[7] == new[7]  # type: ignore[index]
+    if not same_row:
+        return [(0, width)]
+    spans = []
+    if old[5:7] != new[5:7]:  # type: ignore[index]  flashed, marked
+        spans.append((0, GUTTER + columns[0].width))
+    if old[8] != new[8]:  # type: ignore[index]  time text
+        spans.append(column_offset(columns, "duration") or (0, width))
+    return spans
