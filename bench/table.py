@@ -263,7 +263,7 @@ def _print(results: dict) -> None:
     for size, by_subject in results.get("widgets", {}).items():
         ours, theirs = by_subject.get("batchtop", {}), by_subject.get("DataTable", {})
         for key in KEYS:
-            for stat in ("p50", "p95"):
+            for stat in ("p50", "p95", "max"):
                 a = (ours.get("keys", {}).get(key) or {}).get(stat)
                 b = (theirs.get("keys", {}).get(key) or {}).get(stat)
                 rows.append([int(size), f"{key} {stat} ms", a, b, ratio(a, b), ratio(b, a)])
