@@ -466,7 +466,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
                 style = base + self.get_component_rich_style("job-table--cursor")
             text = self._row_text(job, cursor, marked, columns, time_text)
             if flashed and not cursor:  # the marker and first cell only: cheap to clear again
-                text.stylize(self.get_component_rich_style("job-table--flash", partial=True), 0, GUTTER + columns[0].width)
+                text.stylize(self.get_component_rich_style("job-table--flash"), 0, GUTTER + columns[0].width)
         text.truncate(width, overflow="ellipsis")
         text.stylize_before(style)  # Text.render ignores Text.style: make it a span
         return Strip(list(text.render(self.app.console)), text.cell_len).extend_cell_length(width, style)
