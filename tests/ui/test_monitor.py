@@ -150,6 +150,8 @@ async def test_expired_token_shows_in_header_and_pane_then_recovers(make_app, fa
         await wait_for(pilot, lambda: "⚠" in header(app))
         assert "credentials expired" in header(app)
         assert "⚠" in pane(app) and app.table.row_count == 0
+        await pilot.pause()
+        assert app.table.render_line(1).text.strip().startswith("⚠")
         faults.expired_token = False
         await pilot.press("r")
         await wait_for(pilot, lambda: app.table.row_count > 0)

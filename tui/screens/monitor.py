@@ -296,7 +296,23 @@ class MonitorScreen(Screen[None]):
                 )
             )
         self.query_one(SourceList).set_rows(rows)
+        empty_text = self._empty_text()
+        if empty_text != self.table.empty_text:
+            self.table.empty_text = empty_text
+            self.table.sync_lines()
         self._update_header()
+
+    def _empty_text(self) -> str:
+        """Why the table is empty: the first problem, no match for the filters, or nothing yet."""
+        shown = [state for state in self.engine.states if self.key is None or state.key == self.key]
+        problems = [state.problem for state in shown if state.problem is not None]
+        if problems:
+            return f"⚠ {clean(problems[0].message, 300)}"
+        if not self._started:
+            return "loading…"
+        if self.engine.filters.active:
+            return "no jobs match the filters (Esc clears them)"
+        return ""
 
     def _update_header(self) -> None:
         states = self.engine.states

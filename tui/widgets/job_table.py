@@ -149,6 +149,8 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._wanted_columns = columns
         self.kinds: frozenset[JobKind] = frozenset()
         self.several_places = False
+        self.empty_text = ""
+        """What an empty table says instead of "loading…" (set by the screen: why it is empty)."""
         self.sort_marker: tuple[str, bool] = ("created", True)
         """(column, descending): the header shows ↓ or ↑ after that column's title."""
         self.marked: set[str] = set()
@@ -501,6 +503,8 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         return self._view.status_line() + position
 
     def _empty_text(self) -> str:
+        if self.empty_text:
+            return self.empty_text
         if self._view is None or not self._view.all_loaded:
             return "loading…"
         return "no jobs here"
