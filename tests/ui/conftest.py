@@ -39,11 +39,22 @@ class MonitorApp(BatchtopApp):
 
 @pytest.fixture
 def make_app(emulator, aws_env, fixed_now) -> Callable[..., MonitorApp]:
-    """Build the monitor app against `emulator`: `make_app(kinds=["bedrock"], regions=[...])`."""
+    """Build the monitor app against `emulator`: `make_app(kinds=["bedrock"], regions=[...])`.
 
-    def build(*, kinds: list[str] | None = None, regions: list[str] | None = None, **settings: object) -> MonitorApp:
-        pool = AwsPool.demo(emulator.endpoint_url)
-        sources = pool.build_sources([], regions or ["us-east-1"], kinds)
+    `max_attempts` is botocore's (1: a fault reaches the screen at once, no retry delays);
+    `page_size` sets both page sizes (None: each service's default).
+    """
+
+    def build(
+        *,
+        kinds: list[str] | None = None,
+        regions: list[str] | None = None,
+        max_attempts: int = 3,
+        page_size: int | None = None,
+        **settings: object,
+    ) -> MonitorApp:
+        pool = AwsPool.demo(emulator.endpoint_url, max_attempts=max_attempts)
+        sources = pool.build_sources([], regions or ["us-east-1"], kinds, first_page_size=page_size, page_size=page_size)
         engine = RefreshEngine(sources, clock=fixed_clock(fixed_now))
         return MonitorApp(pool, engine, Settings(**settings), fixed_clock(fixed_now))
 

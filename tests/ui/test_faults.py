@@ -1,0 +1,177 @@
+"""Faults injected through the emulator, observed in the running monitor, then cleared.
+
+Each test runs the real app (pilot) on the real aioboto3 clients over HTTP, flips one of the
+emulator's `Faults` at runtime (or stops the server), and asserts what the user sees: the
+header and the failing source's row in the source pane. Then it clears the fault and waits,
+without touching a key, for the next scheduled refresh to bring everything back.
+botocore's own retries are off (`max_attempts=1`) so a fault reaches the screen at once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tui.emulator import EmulatorThread
+from tui.emulator.tokens import PageTokens
+from tui.models import JobKind
+from tui.refresh import TOKEN_REJECTED
+from tui.widgets.header import MonitorHeader
+from tui.widgets.source_list import SourceList
+from ui_rows import wait_for
+
+SHORT = 0.1
+"""A refresh interval short enough to watch the retries happen (the app's minimum is 2 s)."""
+
+
+def header(app) -> str:  # noqa: ANN001
+    return app.screen.query_one(MonitorHeader).text
+
+
+def pane(app) -> str:  # noqa: ANN001
+    return app.screen.query_one(SourceList).render().plain
+
+
+def source_row(app, index: int) -> str:  # noqa: ANN001
+    """The pane's lines of entry `index` (0 = All), unwrapped into one line of words."""
+    source_list = app.screen.query_one(SourceList)
+    lines = source_list.render().plain.split("\n")
+    return " ".join(" ".join(line for line, entry in zip(lines, source_list._lines) if entry == index).split())
+
+
+def problem(app) -> str | None:  # noqa: ANN001
+    return next((state.problem.kind for state in app.engine.states if state.problem), None)
+
+
+def crashes(app) -> list[str]:  # noqa: ANN001
+    """Toasts of workers that raised: a fault must never get that far."""
+    return [str(note.message) for note in app._notifications if note.severity == "error"]
+
+
+async def recovers_by_itself(pilot, app, clear) -> None:  # noqa: ANN001
+    """Clear the fault: the next timed refresh (no key pressed) brings everything back.
+
+    The interval drops to 0.1 s first (as the command palette sets it), which re-arms the
+    timer without a refresh, so the wait is short; a throttled or offline monitor still
+    waits out its backoff.
+    """
+    app.screen.set_interval_seconds(SHORT)
+    clear()
+    await wait_for(pilot, lambda: problem(app) is None and app.table.row_count > 0)
+    assert "⚠" not in header(app) and "⚠" not in pane(app)
+    assert crashes(app) == []
+
+
+def list_calls(emulator) -> int:  # noqa: ANN001
+    return emulator.calls["ListModelInvocationJobs"]
+
+
+async def test_throttling_says_so_stretches_the_interval_and_never_piles_up(make_app, emulator, faults) -> None:
+    app = make_app(kinds=["bedrock"], max_attempts=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        rows = app.table.row_count
+
+        # `r` pressed again and again while a slow, throttled call is in flight: one more call, not five
+        faults.throttle_every, faults.latency = 1, 0.3
+        before = list_calls(emulator)
+        await pilot.press(*"rrrrr")
+        await wait_for(pilot, lambda: problem(app) == "throttled" and not app.screen._refreshing)
+        assert list_calls(emulator) - before == 2
+        faults.latency = 0
+
+        retry = re.search(r"⚠ throttled since 12:00 · retrying in (\d+) s", header(app))
+        assert retry and 32 <= int(retry[1]) <= 48, header(app)  # 10 s doubled twice, ±20 % jitter
+        assert "⚠ AWS is throttling requests: batchtop slows down and retries by itself." in source_row(app, 1)
+        assert app.engine.next_delay(10.0) > 10.0
+        assert app.table.row_count == rows  # the last data stays on screen
+
+        # at a 0.1 s interval, a throttled monitor backs off instead of calling ten times a second
+        app.screen.set_interval_seconds(SHORT)
+        before = list_calls(emulator)
+        await pilot.pause(1.0)
+        assert list_calls(emulator) - before <= 2
+        assert "⚠ throttled" in header(app)
+
+        await recovers_by_itself(pilot, app, lambda: setattr(faults, "throttle_every", 0))
+        assert app.engine.next_delay(SHORT) == SHORT
+        assert app.table.row_count == rows
+
+
+async def test_endpoint_down_shows_offline_since_and_retrying_then_recovers_when_it_is_back(
+    make_app, emulator, world, faults
+) -> None:
+    app = make_app(kinds=["bedrock"], max_attempts=1)
+    port = emulator.server.port
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        rows = app.table.row_count
+        emulator.__exit__(None, None, None)  # the endpoint goes away: connections are refused
+        await pilot.press("r")
+        await wait_for(pilot, lambda: problem(app) == "network")
+        offline = re.search(r"⚠ offline since 12:00 · retrying in (\d+) s", header(app))
+        assert offline and 16 <= int(offline[1]) <= 24, header(app)
+        assert f"⚠ Cannot reach http://127.0.0.1:{port}" in source_row(app, 1)
+        assert "check the network, proxy or VPN; batchtop keeps retrying." in source_row(app, 1)
+        assert app.table.row_count == rows
+
+        with EmulatorThread(world, faults=faults, port=port) as back:
+            await recovers_by_itself(pilot, app, lambda: None)
+            assert back.calls["ListModelInvocationJobs"] >= 1
+        assert app.table.row_count == rows
+
+
+async def test_server_errors_say_so_and_recover(make_app, faults) -> None:
+    app = make_app(kinds=["bedrock", "personalize"], max_attempts=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        faults.error_rate = 1.0
+        await pilot.press("r")
+        await wait_for(pilot, lambda: problem(app) == "service")
+        assert re.search(r"⚠ service errors \(2 of 2 sources\) since 12:00 · retrying in \d+ s", header(app)), header(app)
+        for index in (1, 2):
+            row = source_row(app, index)
+            assert "⚠ AWS had a server error (" in row and "batchtop retries; see the AWS Health Dashboard" in row
+        assert "2 of 2 sources failing" in source_row(app, 0)
+        await recovers_by_itself(pilot, app, lambda: setattr(faults, "error_rate", 0.0))
+
+
+def table_lines(app) -> list[str]:  # noqa: ANN001
+    table = app.table
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+async def test_malformed_responses_become_noted_rows_or_a_clear_message_never_a_crash(make_app, world, faults) -> None:
+    faults.malformed = 1.0  # every list response: truncated JSON, or one job with fields missing or mistyped
+    app = make_app(kinds=["bedrock"], max_attempts=1)
+    seen_message = seen_note = False
+    async with app.run_test(size=(160, 40)) as pilot:  # wide enough for the message column
+        for _ in range(15):
+            await wait_for(pilot, lambda: app.screen._started and not app.screen._refreshing)
+            if problem(app) == "malformed":
+                seen_message = True
+                assert "⚠ malformed responses" in header(app)
+                row = source_row(app, 1)
+                assert "⚠ The service sent a response batchtop cannot read (response body is not JSON" in row
+                assert "it will retry; check the endpoint if this persists." in row
+            view = app.table.view
+            noted = [index for index in range(len(view)) if view[index].notes]
+            if noted:
+                seen_note = True
+                job = view[noted[0]]
+                app.table.cursor = noted[0]
+                await pilot.pause()
+                note = ("⚠ " + job.notes[0])[:10]  # the message column is narrow: its start
+                assert job.message or any(note in line for line in table_lines(app)), job.notes
+            if seen_message and seen_note:
+                break
+            await pilot.press("r")
+        assert seen_message and seen_note
+        assert crashes(app) == []
+
+        await recovers_by_itself(pilot, app, lambda: setattr(faults, "malformed", 0.0))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: not app.screen._refreshing)
+        view = app.table.view
+        assert not any(view[index].notes for index in range(len(view)))
+        truth = [job["jobArn"] for job in world.jobs(JobKind.BEDROCK)]
+        assert [view[index].arn for index in range(len(view))] == truth[: len(view)]
