@@ -38,6 +38,11 @@ def source_row(app, index: int) -> str:  # noqa: ANN001
     return " ".join(" ".join(line for line, entry in zip(lines, source_list._lines) if entry == index).split())
 
 
+def says(row: str, sentence: str) -> bool:
+    """Does the pane row say `sentence`? (wrapping may break a long word anywhere)"""
+    return "".join(sentence.split()) in "".join(row.split())
+
+
 def problem(app) -> str | None:  # noqa: ANN001
     return next((state.problem.kind for state in app.engine.states if state.problem), None)
 
@@ -81,7 +86,7 @@ async def test_throttling_says_so_stretches_the_interval_and_never_piles_up(make
 
         retry = re.search(r"⚠ throttled since 12:00 · retrying in (\d+) s", header(app))
         assert retry and 32 <= int(retry[1]) <= 48, header(app)  # 10 s doubled twice, ±20 % jitter
-        assert "⚠ AWS is throttling requests: batchtop slows down and retries by itself." in source_row(app, 1)
+        assert says(source_row(app, 1), "⚠ AWS is throttling requests: batchtop slows down and retries by itself.")
         assert app.engine.next_delay(10.0) > 10.0
         assert app.table.row_count == rows  # the last data stays on screen
 
@@ -175,3 +180,73 @@ async def test_malformed_responses_become_noted_rows_or_a_clear_message_never_a_
         assert not any(view[index].notes for index in range(len(view)))
         truth = [job["jobArn"] for job in world.jobs(JobKind.BEDROCK)]
         assert [view[index].arn for index in range(len(view))] == truth[: len(view)]
+
+
+async def test_expired_credentials_name_the_fix_and_are_picked_up_again_without_restart(make_app, faults) -> None:
+    app = make_app(kinds=["bedrock", "personalize"], max_attempts=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        rows = app.table.row_count
+        faults.expired_token = True
+        await pilot.press("r")
+        await wait_for(pilot, lambda: problem(app) == "expired_token")
+        assert "⚠ credentials expired (2 of 2 sources) since 12:00" in header(app)
+        assert "retrying" not in header(app)  # not transient: the user has to act
+        for index in (1, 2):
+            assert says(
+                source_row(app, index),
+                "⚠ The AWS credentials of the default AWS profile have expired: "
+                "run `aws sso login` or refresh them in ~/.aws/credentials.",
+            )
+        assert app.table.row_count == rows
+        await recovers_by_itself(pilot, app, lambda: setattr(faults, "expired_token", False))
+        assert app.table.row_count == rows
+
+
+async def test_access_denied_in_one_region_leaves_the_other_working(make_app, faults) -> None:
+    faults.denied = {("bedrock", "eu-west-1")}
+    app = make_app(kinds=["bedrock"], regions=["us-east-1", "eu-west-1"], max_attempts=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0 and problem(app) is not None)
+        assert "⚠ access denied (1 of 2 sources)" in header(app)
+        allowed, denied = source_row(app, 1), source_row(app, 2)
+        assert "100 loaded · more" in allowed and "⚠" not in allowed
+        assert says(
+            denied,
+            "⚠ Access denied: the default AWS profile may not call bedrock:ListModelInvocationJobs here: "
+            "grant that IAM permission, or choose another --profile or --region.",
+        )
+        assert "1 of 2 sources failing" in source_row(app, 0)
+        view = app.table.view
+        assert {view[index].source for index in range(len(view))} == {"default/us-east-1/bedrock"}
+
+        await pilot.press("3")
+        assert app.table.row_count == 0 and "Bedrock invocation · eu-west-1" in header(app)
+        await recovers_by_itself(pilot, app, lambda: faults.denied.clear())
+        assert {app.table.view[index].source for index in range(app.table.row_count)} == {"default/eu-west-1/bedrock"}
+        await pilot.press("1")
+        assert "100 loaded · more" in source_row(app, 2)
+        assert app.table.row_count > 100
+
+
+async def test_a_rejected_page_token_restarts_the_listing_with_a_notice(make_app, world) -> None:
+    app = make_app(kinds=["bedrock"], max_attempts=1, page_size=50)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0)
+        await pilot.press("end")
+        await wait_for(pilot, lambda: table.row_count >= 100 and not app.screen._paging)
+        world.tokens = PageTokens(b"a new secret: every token issued so far is now invalid")
+        await pilot.press("end")
+        await wait_for(pilot, lambda: app.engine.states[0].notice is not None)
+        assert TOKEN_REJECTED == "page token rejected: listing restarted"
+        assert f"ℹ {TOKEN_REJECTED}" in source_row(app, 1)
+        assert problem(app) is None and "⚠" not in header(app)
+        for _ in range(20):
+            if table.view.all_loaded:
+                break
+            await pilot.press("end")
+            await wait_for(pilot, lambda: not app.screen._paging)
+        truth = [job["jobArn"] for job in world.jobs(JobKind.BEDROCK)]
+        assert [table.view[index].arn for index in range(table.row_count)] == truth
+        assert crashes(app) == []
