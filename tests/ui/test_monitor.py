@@ -166,3 +166,19 @@ async def test_small_terminal_renders(make_app) -> None:
         await pilot.pause()
         await pilot.press("escape")
         assert app.table.size.width > 40
+
+
+async def test_stop_with_allow_stop_asks_then_stops_the_job(make_app, world, emulator) -> None:
+    app = make_app(kinds=["bedrock"], allow_stop=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0)
+        table.cursor = next(i for i in range(table.row_count) if table.view[i].phase is Phase.RUNNING)
+        job = table.current_job
+        await pilot.press("x")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmStopScreen")
+        assert emulator.calls["StopModelInvocationJob"] == 0
+        await pilot.press("y")
+        await wait_for(pilot, lambda: emulator.calls["StopModelInvocationJob"] == 1)
+        await wait_for(pilot, lambda: table.view[table.view.index_of(job.arn)].phase is Phase.STOPPING)
+        assert next(j for j in world.jobs(JobKind.BEDROCK) if j["jobArn"] == job.arn)["status"] == "Stopping"

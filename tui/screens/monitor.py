@@ -561,9 +561,9 @@ class MonitorScreen(Screen[None]):
         except Exception as exc:  # noqa: BLE001 - shown to the user, never raised
             problem = classify(exc, source.key.profile)
             self.notify(f"Could not stop {clean(job.name, 80)}: {problem.message}", severity="error", markup=False)
-            return
-        self.notify(f"Stop requested for {clean(job.name, 80)}", markup=False)
-        self.refresh_now()
+        else:
+            self.notify(f"Stop requested for {clean(job.name, 80)}", markup=False)
+        self.refresh_now()  # show the job as the service now sees it, stopping or not
 
 
 def _total_counts(states: list[SourceState]) -> dict[Phase, int]:
