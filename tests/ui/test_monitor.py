@@ -182,3 +182,28 @@ async def test_stop_with_allow_stop_asks_then_stops_the_job(make_app, world, emu
         await wait_for(pilot, lambda: emulator.calls["StopModelInvocationJob"] == 1)
         await wait_for(pilot, lambda: table.view[table.view.index_of(job.arn)].phase is Phase.STOPPING)
         assert next(j for j in world.jobs(JobKind.BEDROCK) if j["jobArn"] == job.arn)["status"] == "Stopping"
+
+
+async def test_several_regions_group_the_pane_and_add_a_region_column(make_app) -> None:
+    app = make_app(kinds=["bedrock"], regions=["us-east-1", "eu-west-1"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0 and app.screen._started)
+        text = pane(app)
+        assert text.index("default · us-east-1") < text.index("default · eu-west-1")
+        assert "REGION" in table.render_line(0).text
+        assert "eu-west-1" in "".join(table.render_line(y).text for y in range(1, table.size.height - 1))
+        regions = {table.view[index].source.split("/")[1] for index in range(table.row_count)}
+        assert regions == {"us-east-1", "eu-west-1"}
+
+
+async def test_command_palette_switches_source(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Show Personalize segment")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Personalize segment" in header(app))
+        assert {app.table.view[i].kind for i in range(app.table.row_count)} == {JobKind.SEGMENT}

@@ -39,7 +39,7 @@ _SPECS = (
     _Spec("progress", "PROGRESS", 11, 3),
     _Spec("model", "MODEL/SOLUTION", 14, 6),
     _Spec("kind", "KIND", 9, 7),
-    _Spec("account", "PROFILE/REGION", 12, 5),
+    _Spec("account", "REGION", 12, 5),
     _Spec("created", "CREATED", 11, 4),
     _Spec("duration", "TIME", 6, 2),
     _Spec("message", "MESSAGE", 16, 8),
@@ -117,7 +117,7 @@ def cell_text(job: Job, key: str, width: int, now: dt.datetime) -> str:
     if key == "account":
         profile, _, rest = job.source.partition("/")
         region = rest.partition("/")[0]
-        return clean(f"{profile}/{region}", width)
+        return clean(region if profile == "default" else f"{profile}/{region}", width)
     if key == "created":
         return created_text(job.created, compact=width < 16)
     if key == "duration":
