@@ -38,8 +38,7 @@ class BatchtopApp(App[None]):
     ) -> None:
         super().__init__()
         self.engine, self.settings, self.clock = engine, settings, clock
-        self._problems = list(problems or [])
-        self._config_file = config_file
+        self._problems, self._config_file = list(problems or []), config_file
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
@@ -86,8 +85,7 @@ async def _run(demo: bool, settings: Settings, problems: list[str], path: Path) 
                 return 2
             app = BatchtopApp(RefreshEngine(sources), settings, problems=problems, config_file=path)
             await app.run_async()
-            return app.return_code or 0
-    return 0
+    return app.return_code or 0
 
 
 @contextlib.contextmanager
@@ -101,9 +99,7 @@ def _demo_endpoint():  # noqa: ANN202 - yields the endpoint URL
 
     for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
         os.environ.pop(variable, None)
-    os.environ.update(
-        AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true"
-    )
+    os.environ.update(AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true")
     world = World(jobs_per_kind=DEMO_JOBS_PER_KIND, seed=7, speed=DEMO_SPEED, hostile=False)
     with EmulatorThread(world, port=0) as server:
         yield server.endpoint_url
