@@ -64,12 +64,14 @@ def describe_problem(state: HeaderState) -> str:
     return text
 
 
-def age_text(last: dt.datetime | None, now: dt.datetime) -> str:
-    """Coarse age of the last refresh: under 10 s is "just now", then 10 s steps, then minutes."""
+def age_text(last: dt.datetime | None, now: dt.datetime, fresh_for: float = 10.0) -> str:
+    """Coarse age of the last refresh: "just now" for `fresh_for` seconds, then 10 s steps,
+    then minutes. A live monitor passes about one interval, so the text holds still between
+    refreshes that arrive on time."""
     if last is None:
         return "not updated yet"
     seconds = (now - last).total_seconds()
-    if seconds < 10:
+    if seconds < fresh_for:
         return "updated just now"
     if seconds < 60:
         return f"updated {int(seconds) // 10 * 10}s ago"
@@ -125,7 +127,9 @@ class MonitorHeader(Horizontal):
     def tick(self, now: dt.datetime) -> None:
         """Recompute the age; repaints only when the coarse text changed."""
         if self._state is not None:
-            self._set("header-age", Content(age_text(self._state.last_refresh, now)))
+            state = self._state
+            fresh_for = min(state.interval, 60.0) + 10.0 if state.live else 10.0
+            self._set("header-age", Content(age_text(state.last_refresh, now, fresh_for)))
 
     def _set(self, part: str, content: Content) -> None:
         if self._shown.get(part) == content:
