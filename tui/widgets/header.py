@@ -109,18 +109,22 @@ class MonitorHeader(Horizontal):
         return "  ".join(content.plain for content in self._shown.values())
 
     def show(self, state: HeaderState, now: dt.datetime) -> None:
-        """Show `state`; user text (filters) is plain `Content`, never markup."""
+        """Show `state`; user text (filters) is plain `Content`, never markup.
+
+        The problem comes right after what is shown: a narrow terminal (where the source pane
+        is hidden) cuts the end of the line, and the error must not be what it cuts.
+        """
         self._state = state
         parts: list[str | tuple[str, str]] = [(" batchtop · " + clean(state.showing, 60), "bold")]
+        problem = describe_problem(state)
+        if problem:
+            parts += [" · ", (problem, "bold $text-error")]
         if state.filters:
             parts.append((" · " + clean(state.filters, 80), "$text-accent"))
         if state.sort:
             parts.append(" · " + state.sort)
         parts.append(" · ")
         parts.append(f"live · every {interval_text(state.interval)}" if state.live else ("paused", "bold reverse"))
-        problem = describe_problem(state)
-        if problem:
-            parts += [" · ", (problem, "bold $text-error")]
         self._set("header-main", Content.assemble(*parts))
         self.tick(now)
 
