@@ -42,19 +42,27 @@ def make_app(emulator, aws_env, fixed_now) -> Callable[..., MonitorApp]:
     """Build the monitor app against `emulator`: `make_app(kinds=["bedrock"], regions=[...])`.
 
     `max_attempts` is botocore's (1: a fault reaches the screen at once, no retry delays);
-    `page_size` sets both page sizes (None: each service's default).
+    `page_size` sets both page sizes (None: each service's default). `profiles` are watched
+    through the real credential chain (aws_env's config file and variables; None in the list is
+    the default chain) instead of the demo's dummy credentials.
     """
 
     def build(
         *,
         kinds: list[str] | None = None,
         regions: list[str] | None = None,
+        profiles: list[str | None] | None = None,
         max_attempts: int = 3,
         page_size: int | None = None,
         **settings: object,
     ) -> MonitorApp:
-        pool = AwsPool.demo(emulator.endpoint_url, max_attempts=max_attempts)
-        sources = pool.build_sources([], regions or ["us-east-1"], kinds, first_page_size=page_size, page_size=page_size)
+        if profiles is None:
+            pool = AwsPool.demo(emulator.endpoint_url, max_attempts=max_attempts)
+        else:
+            pool = AwsPool(emulator.endpoint_url, max_attempts=max_attempts)
+        sources = pool.build_sources(
+            profiles or [], regions or ["us-east-1"], kinds, first_page_size=page_size, page_size=page_size
+        )
         engine = RefreshEngine(sources, clock=fixed_clock(fixed_now))
         return MonitorApp(pool, engine, Settings(**settings), fixed_clock(fixed_now))
 

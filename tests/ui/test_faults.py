@@ -9,7 +9,11 @@ botocore's own retries are off (`max_attempts=1`) so a fault reaches the screen 
 
 from __future__ import annotations
 
+import html
 import re
+from pathlib import Path
+
+import pytest
 
 from tui.emulator import EmulatorThread
 from tui.emulator.tokens import PageTokens
@@ -21,6 +25,35 @@ from ui_rows import wait_for
 
 SHORT = 0.1
 """A refresh interval short enough to watch the retries happen (the app's minimum is 2 s)."""
+
+SSO_PROFILE = "night"
+SSO_CONFIG = f"""
+[profile {SSO_PROFILE}]
+sso_session = batchtop-test-corp
+sso_account_id = 123456789012
+sso_role_name = ReadOnly
+
+[sso-session batchtop-test-corp]
+sso_start_url = https://batchtop-test-corp.awsapps.com/start
+sso_region = us-east-1
+sso_registration_scopes = sso:account:access
+"""
+STATIC_CONFIG = f"""
+[profile {SSO_PROFILE}]
+aws_access_key_id = AKIANIGHTSHIFTKEY
+aws_secret_access_key = fresh-after-login
+"""
+
+
+@pytest.fixture
+def expired_sso(aws_env) -> Path:
+    """Profile `night` signs in through AWS SSO and has no valid session (no cached token).
+
+    Returns the AWS config file: a test rewrites it to stand for the user fixing their setup.
+    """
+    config = Path(aws_env["AWS_CONFIG_FILE"])
+    config.write_text(SSO_CONFIG)
+    return config
 
 
 def header(app) -> str:  # noqa: ANN001
@@ -64,6 +97,15 @@ async def recovers_by_itself(pilot, app, clear) -> None:  # noqa: ANN001
     await wait_for(pilot, lambda: problem(app) is None and app.table.row_count > 0)
     assert "⚠" not in header(app) and "⚠" not in pane(app)
     assert crashes(app) == []
+
+
+def screen_lines(app) -> list[str]:  # noqa: ANN001
+    """The terminal's lines as drawn (read back from Textual's own SVG screenshot)."""
+    lines: dict[float, str] = {}
+    for match in re.finditer(r'<text [^>]*\by="([\d.]+)"[^>]*>([^<]*)</text>', app.export_screenshot()):
+        y = float(match[1])
+        lines[y] = lines.get(y, "") + html.unescape(match[2]).replace("\xa0", " ")
+    return [lines[y] for y in sorted(lines)]
 
 
 def list_calls(emulator) -> int:  # noqa: ANN001
@@ -250,3 +292,57 @@ async def test_a_rejected_page_token_restarts_the_listing_with_a_notice(make_app
         truth = [job["jobArn"] for job in world.jobs(JobKind.BEDROCK)]
         assert [table.view[index].arn for index in range(table.row_count)] == truth
         assert crashes(app) == []
+
+
+async def test_an_expired_sso_session_names_the_exact_login_and_recovers_without_restart(
+    make_app, expired_sso
+) -> None:
+    app = make_app(kinds=["bedrock"], profiles=[None, SSO_PROFILE], max_attempts=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0 and problem(app) is not None)
+        assert "⚠ SSO session expired (1 of 2 sources)" in header(app)
+        assert "⚠" not in source_row(app, 1) and "100 loaded · more" in source_row(app, 1)
+        assert says(source_row(app, 2), f"⚠ AWS SSO session expired for profile {SSO_PROFILE}: run `aws sso login --profile {SSO_PROFILE}`.")
+        # the user fixes the profile (as `aws sso login` would): the next refresh reads it again
+        await recovers_by_itself(pilot, app, lambda: expired_sso.write_text(STATIC_CONFIG))
+        assert "100 loaded · more" in source_row(app, 2)
+        view = app.table.view
+        assert {view[index].source for index in range(len(view))} == {
+            "default/us-east-1/bedrock",
+            f"{SSO_PROFILE}/us-east-1/bedrock",
+        }
+
+
+def error_state(make_app, faults):  # noqa: ANN001, ANN201
+    """Four sources: one fine, one denied its region, two whose SSO session expired."""
+    faults.denied = {("bedrock", "eu-west-1")}
+    return make_app(kinds=["bedrock"], regions=["us-east-1", "eu-west-1"], profiles=[None, SSO_PROFILE], max_attempts=1)
+
+
+def test_snapshot_of_the_monitor_in_an_error_state(snap_compare, make_app, faults, expired_sso) -> None:
+    app = error_state(make_app, faults)
+
+    async def failed(pilot) -> None:  # noqa: ANN001
+        await wait_for(pilot, lambda: app.table.row_count > 0 and sum(bool(s.problem) for s in app.engine.states) == 3)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=failed)
+
+
+@pytest.mark.parametrize("size", [(60, 15), (80, 24)], ids=["60x15", "80x24"])
+async def test_small_terminals_render_an_error_state(make_app, faults, expired_sso, size) -> None:
+    """No traceback, and the header line still says what is wrong (at 60 columns the source
+    pane is hidden: the header is the only place that can)."""
+    app = error_state(make_app, faults)
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0 and sum(bool(s.problem) for s in app.engine.states) == 3)
+        await pilot.pause()
+        assert "⚠ access denied" in screen_lines(app)[0]
+        await pilot.press("5", "G", "tab", "down", "enter", "question_mark")
+        await pilot.pause()
+        await pilot.press("escape", "1", "enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert crashes(app) == []
+        assert "⚠ access denied" in screen_lines(app)[0]
