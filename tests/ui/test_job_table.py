@@ -192,3 +192,16 @@ async def test_ages_repaint_only_their_time_cell_and_only_when_their_text_change
         assert len(time_cell) == 1 and time_cell[0].y == 1 and time_cell[0].width == 6
         await pilot.pause()
         assert "10m" in table.render_line(1).text
+
+
+async def test_a_viewport_scrolled_away_from_the_cursor_stays_where_it_is() -> None:
+    view = ListView(jobs(300, start=10))
+    async with TableApp(view).run_test(size=(100, 14)) as pilot:
+        table = pilot.app.query_one(JobTable)
+        table.scroll_to(y=100, animate=False, immediate=True)
+        await pilot.pause()
+        top_job = view[100]
+        with table.keeping_position():
+            view.jobs[:0] = jobs(4)
+        assert view[table.scroll_offset.y] is top_job
+        assert table.cursor == 4 and table.current_job is view[4]

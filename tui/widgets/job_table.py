@@ -210,10 +210,11 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         cursor = self._find(cursor_arn, old_cursor, count)
         top = 0 if old_top == 0 else self._find(top_arn, old_top, count)
         height = self.data_height
-        if cursor < top:
-            top = cursor
-        elif height and cursor >= top + height:
-            top = cursor - height + 1
+        if old_top <= old_cursor < old_top + height:  # a visible cursor stays visible
+            if cursor < top:
+                top = cursor
+            elif height and cursor >= top + height:
+                top = cursor - height + 1
         top = max(0, min(top, count - height))
         self.set_reactive(JobTable.cursor, cursor)
         if top != old_top:
