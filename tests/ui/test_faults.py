@@ -346,3 +346,11 @@ async def test_small_terminals_render_an_error_state(make_app, faults, expired_s
         await pilot.pause()
         assert crashes(app) == []
         assert "⚠ access denied" in screen_lines(app)[0]
+
+
+async def test_sources_failing_in_different_ways_are_all_named_in_the_header(make_app, faults, expired_sso) -> None:
+    app = error_state(make_app, faults)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: sum(bool(state.problem) for state in app.engine.states) == 3)
+        assert "⚠ access denied, SSO session expired (3 of 4 sources)" in header(app)
+        assert "3 of 4 sources failing" in source_row(app, 0)

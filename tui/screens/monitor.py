@@ -329,7 +329,7 @@ class MonitorScreen(Screen[None]):
                 live=not self.paused,
                 interval=self.interval,
                 last_refresh=max(last_ok) if last_ok else None,
-                problem_kind=failing[0].problem.kind if failing else None,  # type: ignore[union-attr]
+                problem_kinds=tuple(dict.fromkeys(state.problem.kind for state in failing)),  # type: ignore[union-attr]
                 failing=len(failing),
                 sources=len(states),
                 failing_since=min(since) if since else None,

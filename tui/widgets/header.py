@@ -42,7 +42,7 @@ class HeaderState:
     live: bool = True
     interval: float = 10.0
     last_refresh: dt.datetime | None = None
-    problem_kind: str | None = None
+    problem_kinds: tuple[str, ...] = ()  # each kind of problem once, in source order
     failing: int = 0
     sources: int = 0
     failing_since: dt.datetime | None = None
@@ -51,10 +51,14 @@ class HeaderState:
 
 
 def describe_problem(state: HeaderState) -> str:
-    """`⚠ offline since 12:03 · retrying in 20 s` (or empty when all is well)."""
-    if state.problem_kind is None:
+    """`⚠ offline since 12:03 · retrying in 20 s` (or empty when all is well).
+
+    Sources failing in different ways are all named: `⚠ access denied, SSO session expired
+    (3 of 4 sources)`, so the count never lends one problem to the others.
+    """
+    if not state.problem_kinds:
         return ""
-    text = "⚠ " + _PROBLEM_PHRASES.get(state.problem_kind, "errors")
+    text = "⚠ " + ", ".join(dict.fromkeys(_PROBLEM_PHRASES.get(kind, "errors") for kind in state.problem_kinds))
     if state.sources > 1:
         text += f" ({state.failing} of {state.sources} sources)"
     if state.failing_since is not None:
