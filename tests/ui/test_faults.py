@@ -283,6 +283,7 @@ async def test_a_rejected_page_token_restarts_the_listing_with_a_notice(make_app
         await wait_for(pilot, lambda: app.engine.states[0].notice is not None)
         assert TOKEN_REJECTED == "page token rejected: listing restarted"
         assert f"ℹ {TOKEN_REJECTED}" in source_row(app, 1)
+        assert any(TOKEN_REJECTED in str(note.message) for note in app._notifications)  # a toast too
         assert problem(app) is None and "⚠" not in header(app)
         for _ in range(20):
             if table.view.all_loaded:

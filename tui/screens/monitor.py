@@ -247,7 +247,9 @@ class MonitorScreen(Screen[None]):
             self.table.sync_lines()
             return
         with self.table.keeping_position():
-            self.engine.apply_page(message.batch)
+            delta = self.engine.apply_page(message.batch)
+        for _key, notice in delta.notices:  # e.g. a rejected page token restarted the listing
+            self.notify(notice, severity="warning", markup=False)
         self._update_panes()
         if message.batch.problem is None and message.key == self.key and self.table.near_end:
             self._load_more()
