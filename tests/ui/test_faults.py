@@ -19,9 +19,8 @@ from tui.emulator import EmulatorThread
 from tui.emulator.tokens import PageTokens
 from tui.models import JobKind
 from tui.refresh import TOKEN_REJECTED
-from tui.widgets.header import MonitorHeader
 from tui.widgets.source_list import SourceList
-from ui_rows import wait_for
+from ui_rows import header, pane, wait_for
 
 SHORT = 0.1
 """A refresh interval short enough to watch the retries happen (the app's minimum is 2 s)."""
@@ -54,14 +53,6 @@ def expired_sso(aws_env) -> Path:
     config = Path(aws_env["AWS_CONFIG_FILE"])
     config.write_text(SSO_CONFIG)
     return config
-
-
-def header(app) -> str:  # noqa: ANN001
-    return app.screen.query_one(MonitorHeader).text
-
-
-def pane(app) -> str:  # noqa: ANN001
-    return app.screen.query_one(SourceList).render().plain
 
 
 def source_row(app, index: int) -> str:  # noqa: ANN001

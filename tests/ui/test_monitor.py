@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 from tui.models import JobKind, Phase
-from tui.widgets.header import MonitorHeader
 from tui.widgets.source_list import SourceList
-from ui_rows import wait_for
-
-
-def header(app) -> str:  # noqa: ANN001
-    return app.screen.query_one(MonitorHeader).text
-
-
-def pane(app) -> str:  # noqa: ANN001
-    return app.screen.query_one(SourceList).render().plain
+from ui_rows import header, pane, wait_for
 
 
 def api_calls(emulator) -> int:  # noqa: ANN001

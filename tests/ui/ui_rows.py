@@ -1,4 +1,5 @@
-"""UI test helpers: a list-backed stand-in for the engine's view, and waiting for the app."""
+"""UI test helpers: a list-backed stand-in for the engine's view, waiting for the app, and
+reading the monitor's header and source pane as plain text."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import time
 from collections.abc import Callable
 
 from tui.models import Job, JobKind, RecordCounts, phase_of
+from tui.widgets.header import MonitorHeader
+from tui.widgets.source_list import SourceList
 
 T0 = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
 SOURCE = "default/us-east-1/bedrock"
@@ -55,3 +58,13 @@ async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 10.0) 
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting for the app")
         await pilot.pause(0.02)
+
+
+def header(app) -> str:  # noqa: ANN001
+    """The monitor's header line as plain text."""
+    return app.screen.query_one(MonitorHeader).text
+
+
+def pane(app) -> str:  # noqa: ANN001
+    """The monitor's source pane as plain text."""
+    return app.screen.query_one(SourceList).render().plain
