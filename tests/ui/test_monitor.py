@@ -193,7 +193,7 @@ async def test_command_palette_switches_source(make_app) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.table.row_count > 0)
         await pilot.press("ctrl+p")
-        await pilot.press(*"Show Personalize segment")
+        await pilot.press(*"segment")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_for(pilot, lambda: "Personalize segment" in header(app))
