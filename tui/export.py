@@ -12,11 +12,12 @@ import csv
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
 from .models import Job
+from .records import flat_record, job_record
 
 ExportFormat = Literal["csv", "json"]
 
@@ -90,19 +91,10 @@ def _write_csv(file, jobs: Iterable[Job]) -> int:
     writer.writerow(CSV_FIELDS)
     count = 0
     for job in jobs:
-        writer.writerow([_csv_cell(value) for value in _csv_row(job)])
+        row = flat_record(_record(job))
+        writer.writerow([_csv_cell(row[field]) for field in CSV_FIELDS])
         count += 1
     return count
-
-
-def _csv_row(job: Job) -> Iterator[object]:
-    records = job.records
-    yield from (job.arn, job.name, job.kind.value, job.source, job.status, job.phase.value)
-    yield from (_iso(job.created), _iso(job.updated), _iso(job.ended))
-    yield from (job.model, job.message, job.invocation_type)
-    yield from (
-        (records.total, records.processed, records.succeeded, records.failed) if records else (None,) * 4
-    )
 
 
 def _csv_cell(value: object) -> object:
@@ -117,38 +109,16 @@ def _write_json(file, jobs: Iterable[Job]) -> int:
     file.write("[")
     count = 0
     for job in jobs:
-        text = json.dumps(_json_record(job), ensure_ascii=False)
+        text = json.dumps(_record(job), ensure_ascii=False)
         file.write(("\n  " if count == 0 else ",\n  ") + _JSON_UNSAFE.sub(_json_escape, text))
         count += 1
     file.write("\n]\n" if count else "]\n")
     return count
 
 
-def _json_record(job: Job) -> dict[str, object]:
-    records = job.records
-    return {
-        "arn": job.arn,
-        "name": job.name,
-        "kind": job.kind.value,
-        "source": job.source,
-        "status": job.status,
-        "phase": job.phase.value,
-        "created": _iso(job.created),
-        "updated": _iso(job.updated),
-        "ended": _iso(job.ended),
-        "model": job.model,
-        "message": job.message,
-        "invocation_type": job.invocation_type,
-        "records": None
-        if records is None
-        else {
-            "total": records.total,
-            "processed": records.processed,
-            "succeeded": records.succeeded,
-            "failed": records.failed,
-        },
-        "notes": list(job.notes),
-    }
+def _record(job: Job) -> dict[str, object]:
+    """An export names the job's source id and keeps each time's own UTC offset."""
+    return job_record(job, {"source": job.source}, _iso)
 
 
 def _json_escape(found: re.Match[str]) -> str:

@@ -25,7 +25,9 @@ from rich.cells import set_cell_size
 from .aws import AwsPool
 from .console_url import parse_arn
 from .errors import Problem, classify
+from .feed import created_key
 from .models import Job, JobKind, Phase
+from .records import flat_record, job_record
 from .sanitize import clean
 from .sources import Filters, Page, Source, SourceKey, is_known_status, make_source, valid_statuses
 from .sources import bedrock
@@ -39,6 +41,7 @@ EXIT_BROKEN_PIPE = 141
 
 TRANSIENT_RETRIES = 6  # extra tries of a page after botocore's own, while throttled or 5xx
 _BACKOFF_CAP = 8.0
+_newest_first = created_key(newest_first=True)  # smaller is newer; jobs without a time last
 
 
 def run(args: argparse.Namespace) -> int:
@@ -167,7 +170,7 @@ async def _merge(
         ready = [stream for stream in streams if stream.rows]
         if not ready:
             break
-        newest = max(ready, key=lambda stream: _created_key(stream.rows[0]))
+        newest = min(ready, key=lambda stream: _newest_first(stream.rows[0]))
         job = newest.rows.popleft()
         if job.arn in shown:
             continue
@@ -197,10 +200,6 @@ def _backoff(problem: Problem, attempt: int) -> float:
     return min(_BACKOFF_CAP, 0.5 * 2**attempt)
 
 
-def _created_key(job: Job) -> float:
-    return job.created.timestamp() if job.created is not None else float("-inf")
-
-
 def _describe_key(key: SourceKey) -> str:
     profile = f" (profile {key.profile})" if key.profile else ""
     return f"{key.label}{profile}"
@@ -213,31 +212,12 @@ def _first(values: list[str] | None) -> str | None:
 # ---------------------------------------------------------------- output formats
 
 
-def job_record(key: SourceKey, job: Job) -> dict[str, Any]:
-    """A job as scripts see it: raw values, ISO 8601 UTC times, record counts when known."""
-    records = job.records
-    return {
-        "arn": job.arn,
-        "name": job.name,
-        "kind": job.kind.value,
-        "profile": key.profile,
-        "region": key.region,
-        "status": job.status,
-        "phase": job.phase.value,
-        "created": _iso(job.created),
-        "updated": _iso(job.updated),
-        "ended": _iso(job.ended),
-        "model": job.model,
-        "message": job.message,
-        "invocation_type": job.invocation_type,
-        "records": None
-        if records is None
-        else {"total": records.total, "processed": records.processed, "succeeded": records.succeeded, "failed": records.failed},
-        "notes": list(job.notes),
-    }
+def _record(key: SourceKey, job: Job) -> dict[str, Any]:
+    """A job as scripts see it: its profile and region, times in ISO 8601 UTC (`…Z`)."""
+    return job_record(job, {"profile": key.profile, "region": key.region}, _utc_iso)
 
 
-def _iso(moment: dt.datetime | None) -> str | None:
+def _utc_iso(moment: dt.datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
 
 
@@ -258,7 +238,7 @@ class _Writer:
 
 class _JsonLines(_Writer):
     def row(self, key: SourceKey, job: Job) -> None:
-        self.out.write(json.dumps(job_record(key, job), ensure_ascii=False) + "\n")
+        self.out.write(json.dumps(_record(key, job), ensure_ascii=False) + "\n")
 
 
 class _JsonArray(_Writer):
@@ -269,7 +249,7 @@ class _JsonArray(_Writer):
         self._first = True
 
     def row(self, key: SourceKey, job: Job) -> None:
-        self.out.write(("\n  " if self._first else ",\n  ") + json.dumps(job_record(key, job), ensure_ascii=False))
+        self.out.write(("\n  " if self._first else ",\n  ") + json.dumps(_record(key, job), ensure_ascii=False))
         self._first = False
 
     def end(self) -> None:
@@ -304,11 +284,7 @@ class _Csv(_Writer):
         self._csv.writerow(_CSV_COLUMNS)
 
     def row(self, key: SourceKey, job: Job) -> None:
-        record = job_record(key, job)
-        counts = record.pop("records") or {}
-        record["notes"] = "; ".join(record["notes"])
-        for name in ("total", "processed", "succeeded", "failed"):
-            record[f"records_{name}"] = counts.get(name)
+        record = flat_record(_record(key, job))
         self._csv.writerow(["" if record[column] is None else record[column] for column in _CSV_COLUMNS])
 
 
