@@ -16,7 +16,7 @@ from textual.widgets import Button, Static
 
 from ..models import Job, Phase
 from ..sanitize import safe_text
-from .styles import stylesheet
+from ..stylesheets import stylesheet
 
 ENABLE_STOP_HINT = "start batchtop with --allow-stop (or set allow_stop = true in the config file)"
 

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from .styles import stylesheet
+from ..stylesheets import stylesheet
 
 FORMATS = ("csv", "json")
 

@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from ..models import Phase, phase_of
 from ..sanitize import safe_text
-from .styles import stylesheet
+from ..stylesheets import stylesheet
 
 ALL = ""
 """The value for "no status filter" (`Filters.status` empty)."""

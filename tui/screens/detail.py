@@ -33,11 +33,11 @@ from ..clipboard import copy_to_clipboard
 from ..clock import Clock
 from ..console_url import console_url, parse_arn
 from ..dialogs import ConfirmStopScreen, stop_refusal
-from ..dialogs.styles import stylesheet
 from ..errors import Problem, classify
 from ..models import Job, JobDetail, Phase, RecordCounts
 from ..sanitize import clean, safe_text
 from ..sources.base import Source
+from ..stylesheets import stylesheet
 from ..widgets.columns import format_span
 
 REDESCRIBE_SECONDS = 5.0

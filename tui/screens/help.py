@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..dialogs.styles import stylesheet
+from ..stylesheets import stylesheet
 
 KeySections = list[tuple[str, list[tuple[str, str]]]]
 

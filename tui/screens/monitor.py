@@ -29,16 +29,16 @@ from ..clock import Clock, system_clock
 from ..config import Settings, config_path
 from ..console_url import console_url
 from ..dialogs import ConfirmStopScreen, ExportScreen, StatusFilterScreen, stop_refusal
-from ..dialogs.styles import stylesheet
 from ..feed import SORT_COLUMNS
 from ..models import STATUS_PHASES, Job, JobKind, Phase
 from ..notify import announce_finished
 from ..refresh import PageBatch, RefreshBatch, RefreshEngine, SourceState
 from ..sanitize import clean
 from ..sources.base import Filters, SourceKey
+from ..stylesheets import stylesheet
 from ..widgets.header import HeaderState, MonitorHeader
 from ..widgets.job_table import JobTable
-from ..widgets.source_list import SourcePane, SourceList, SourceRow
+from ..widgets.source_list import SourceList, SourcePane, SourceRow
 from .commands import MonitorCommands
 from .detail import DetailScreen
 from .help import HelpScreen
