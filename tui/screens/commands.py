@@ -21,15 +21,14 @@ class MonitorCommands(Provider):
     """Every monitor action that has a key, findable by name."""
 
     def _commands(self) -> list[Command]:
-        from .monitor import DESCENDING_FIRST, INTERVALS
+        from .monitor import DESCENDING_FIRST, INTERVALS, source_title
 
         monitor: MonitorScreen = self.screen  # type: ignore[assignment]
         commands: list[Command] = [("Show all sources", lambda: monitor.action_pick(0), "key 1")]
         for number, state in enumerate(monitor.engine.states, start=1):
-            profile = f" ({state.key.profile})" if state.key.profile else ""
             commands.append(
                 (
-                    clean(f"Show {state.key.label}{profile}", 100),
+                    clean(f"Show {source_title(state.key)}", 100),
                     lambda number=number: monitor.action_pick(number),
                     f"key {number + 1}" if number < 9 else "",
                 )

@@ -48,6 +48,8 @@ VALUE_LIMIT = 20_000
 
 BAR_CELLS = 40
 
+_JOB_JSON = TypeAdapter(Job)
+
 
 class _Engine(Protocol):
     def source_for(self, job: Job) -> Source: ...
@@ -371,7 +373,7 @@ def rows_table(rows: list[Row], label_width: int = 20) -> Table:
 
 def job_json(job: Job, detail: JobDetail | None) -> str:
     """What `y` copies: the describe result as the service sent it, else the summary row."""
-    document = detail.fields if detail is not None else TypeAdapter(Job).dump_python(job, mode="json")
+    document = detail.fields if detail is not None else _JOB_JSON.dump_python(job, mode="json")
     return json.dumps(document, indent=2, default=str)
 
 

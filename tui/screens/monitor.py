@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 from pathlib import Path
 
-from pydantic import TypeAdapter
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -40,7 +38,7 @@ from ..widgets.header import HeaderState, MonitorHeader
 from ..widgets.job_table import JobTable
 from ..widgets.source_list import SourceList, SourcePane, SourceRow
 from .commands import MonitorCommands
-from .detail import DetailScreen
+from .detail import DetailScreen, job_json
 from .help import HelpScreen
 
 DESCENDING_FIRST = frozenset({"created", "progress", "duration"})
@@ -48,7 +46,6 @@ INTERVALS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 HEADER_TICK = 10.0
 _BEDROCK_STATUSES = [status for status in STATUS_PHASES if status[:1].isupper() and not status.isupper()]
 _PERSONALIZE_STATUSES = [status for status in STATUS_PHASES if status.isupper()]
-_JOB_JSON = TypeAdapter(Job)
 
 
 class MonitorScreen(Screen[None]):
@@ -325,7 +322,7 @@ class MonitorScreen(Screen[None]):
         column, descending = self.engine.sort
         self.query_one(MonitorHeader).show(
             HeaderState(
-                showing="All sources" if self.key is None else _source_title(self.key),
+                showing="All sources" if self.key is None else source_title(self.key),
                 filters=_filters_text(self.engine),
                 sort="" if (column, descending) == ("created", True) else f"sort {column} {'↓' if descending else '↑'}",
                 live=not self.paused,
@@ -481,7 +478,7 @@ class MonitorScreen(Screen[None]):
 
     def action_copy_json(self) -> None:
         if job := self._job():
-            copy_to_clipboard(self.app, json.dumps(_JOB_JSON.dump_python(job, mode="json"), indent=2))
+            copy_to_clipboard(self.app, job_json(job, None))
             self.notify(f"Copied the JSON of {clean(job.name, 80)}", markup=False)
 
     def action_console_url(self) -> None:
@@ -550,7 +547,7 @@ class MonitorScreen(Screen[None]):
             if answer:
                 self._stop(job)
 
-        label = _source_title(self.engine.source_for(job).key)
+        label = source_title(self.engine.source_for(job).key)
         self.app.push_screen(ConfirmStopScreen(job, label), confirmed)
 
     @work(group="stop", exit_on_error=False)
@@ -576,7 +573,8 @@ def _total_counts(states: list[SourceState]) -> dict[Phase, int]:
     return total
 
 
-def _source_title(key: SourceKey) -> str:
+def source_title(key: SourceKey) -> str:
+    """`Bedrock invocation · us-east-1 (prod)`: a source as the header, dialogs and palette name it."""
     profile = f" ({key.profile})" if key.profile else ""
     return f"{key.label}{profile}"
 
