@@ -63,11 +63,6 @@ def summary_message(jobs: Sequence[Job]) -> str:
     return f"{len(jobs)} jobs finished: {parts}"
 
 
-def announce(app: App, mode: NotifyMode, job: Job) -> None:
-    """Toast one finished job (plain text) and signal it the way `mode` says."""
-    announce_finished(app, mode, [job])
-
-
 def announce_finished(app: App, mode: NotifyMode, jobs: Sequence[Job]) -> None:
     """Announce the jobs one refresh found finished: a toast each, or one summary when many.
 

@@ -11,12 +11,11 @@ from textual.app import App
 from textual.notifications import Notify
 from textual.widgets._toast import Toast
 
-from tui.models import Job, JobKind, Phase, phase_of
+from tui.models import Job, JobKind, phase_of
 from tui.notify import (
     NAME_MAX,
     OSC9_MAX,
     SUMMARY_ABOVE,
-    announce,
     announce_finished,
     bell,
     finished_message,
@@ -111,7 +110,7 @@ async def _run(announce_call) -> tuple[list[Notify], list[str], list[str]]:
 
 
 async def test_announce_toasts_plain_text_with_severity_and_no_signal_when_off():
-    notes, written, toasts = await _run(lambda app: announce(app, "off", make_job(HOSTILE_NAME, "Failed")))
+    notes, written, toasts = await _run(lambda app: announce_finished(app, "off", [make_job(HOSTILE_NAME, "Failed")]))
     (note,) = notes
     assert note.notification.markup is False
     assert note.notification.severity == "error"
@@ -128,17 +127,17 @@ async def test_announce_toasts_plain_text_with_severity_and_no_signal_when_off()
     [("Completed", "information"), ("PartiallyCompleted", "warning"), ("Expired", "warning"), ("Failed", "error")],
 )
 async def test_severity_follows_the_phase(status, severity):
-    notes, _, _ = await _run(lambda app: announce(app, "off", make_job("j", status)))
+    notes, _, _ = await _run(lambda app: announce_finished(app, "off", [make_job("j", status)]))
     assert notes[0].notification.severity == severity
 
 
 async def test_bell_mode_rings_once():
-    _, written, _ = await _run(lambda app: announce(app, "bell", make_job("j", "Completed")))
+    _, written, _ = await _run(lambda app: announce_finished(app, "bell", [make_job("j", "Completed")]))
     assert written == ["\a"]
 
 
 async def test_osc9_mode_writes_one_clean_desktop_notification():
-    _, written, _ = await _run(lambda app: announce(app, "osc9", make_job(HOSTILE_NAME, "Failed")))
+    _, written, _ = await _run(lambda app: announce_finished(app, "osc9", [make_job(HOSTILE_NAME, "Failed")]))
     (sequence,) = written
     assert sequence == osc9("batchtop", finished_message(make_job(HOSTILE_NAME, "Failed")))
     assert sequence.count("\x1b") == 1 and sequence.count("\x07") == 1
@@ -146,7 +145,7 @@ async def test_osc9_mode_writes_one_clean_desktop_notification():
 
 async def test_osc9_in_tmux_goes_through_passthrough(monkeypatch):
     monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
-    _, written, _ = await _run(lambda app: announce(app, "osc9", make_job("j", "Completed")))
+    _, written, _ = await _run(lambda app: announce_finished(app, "osc9", [make_job("j", "Completed")]))
     assert written == ["\x1bPtmux;\x1b\x1b]9;batchtop: j finished: Completed\x07\x1b\\"]
 
 

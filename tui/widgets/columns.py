@@ -44,7 +44,6 @@ _SPECS = (
     _Spec("duration", "TIME", 6, 2),
     _Spec("message", "MESSAGE", 16, 8),
 )
-COLUMN_KEYS = tuple(spec.key for spec in _SPECS)
 _GROWTH = (
     ("status", 16),
     ("name", 28),
