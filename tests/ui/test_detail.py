@@ -259,7 +259,9 @@ async def test_covered_screen_stops_describing_until_it_shows_again(emulator, aw
         await detail_shown(pilot, host)
         screen = host.detail
         host.push_screen(HelpScreen())
-        await wait_for(pilot, lambda: isinstance(host.screen, HelpScreen) and not screen._describing)
+        # The push is immediate, the suspend an event the detail screen handles later: until it
+        # has (its timer paused) and the describe in flight has landed, a describe may still start.
+        await wait_for(pilot, lambda: screen._suspended and not screen._describing)
         covered = emulator.calls["GetModelInvocationJob"]
         await pilot.pause(0.4)
         assert emulator.calls["GetModelInvocationJob"] == covered
