@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.command import CommandList, CommandPalette
+
 from tui.models import JobKind, Phase
 from tui.widgets.source_list import SourceList
 from ui_rows import header, pane, wait_for
@@ -9,6 +11,16 @@ from ui_rows import header, pane, wait_for
 
 def api_calls(emulator) -> int:  # noqa: ANN001
     return sum(emulator.calls.values())
+
+
+def palette_choice(app) -> str:  # noqa: ANN001
+    """The command the palette runs on Enter: its highlighted hit ('' while it shows none)."""
+    if not isinstance(app.screen, CommandPalette):
+        return ""
+    hits = app.screen.query_one(CommandList)
+    if hits.highlighted is None or not hits.option_count:
+        return ""
+    return str(hits.get_option_at_index(hits.highlighted).hit.text)
 
 
 async def test_first_refresh_fills_table_pane_and_header(make_app) -> None:
@@ -194,7 +206,7 @@ async def test_command_palette_switches_source(make_app) -> None:
         await wait_for(pilot, lambda: app.table.row_count > 0)
         await pilot.press("ctrl+p")
         await pilot.press(*"segment")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "segment" in palette_choice(app))
         await pilot.press("enter")
         await wait_for(pilot, lambda: "Personalize segment" in header(app))
         assert {app.table.view[i].kind for i in range(app.table.row_count)} == {JobKind.SEGMENT}
