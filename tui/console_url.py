@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from .models import Job, JobKind
+from .sources.base import split_source_id
 
 _ARN = re.compile(
     r"arn:(?P<partition>aws(?:-[a-z]+)*):(?P<service>[a-z0-9-]+):"
@@ -67,8 +68,8 @@ def _home(partition: str, region: str | None, service: str) -> str:
 
 
 def _region_of_source(source: str) -> str | None:
-    """The region in a source id `profile/region/kind` (the profile may itself hold '/')."""
-    parts = source.rsplit("/", 2)
-    if len(parts) == 3 and _REGION.fullmatch(parts[1]):
+    """The region in a source id `profile/region/kind`, when it looks like one."""
+    parts = split_source_id(source)
+    if parts is not None and _REGION.fullmatch(parts[1]):
         return parts[1]
     return None

@@ -11,6 +11,7 @@ from textual.strip import Strip
 
 from tui.clock import fixed_clock
 from tui.widgets import job_table
+from tui.widgets.columns import cell_text
 from tui.widgets.job_table import JobTable
 from ui_rows import T0, ListView, make_job, wait_for
 
@@ -156,6 +157,11 @@ async def test_flashed_rows_return_to_normal_after_one_timer(monkeypatch) -> Non
         table._flash_timer.resume()
         await wait_for(pilot, lambda: table._flash_timer is None)
         assert table.render_line(3) != flashed
+
+
+def test_region_column_names_a_profile_that_holds_a_slash_whole() -> None:
+    assert cell_text(make_job(1, source="team/dev/eu-west-1/bedrock"), "account", 40, T0) == "team/dev/eu-west-1"
+    assert cell_text(make_job(2, source="default/us-east-1/bedrock"), "account", 40, T0) == "us-east-1"
 
 
 async def test_narrow_terminal_keeps_name_status_and_time() -> None:

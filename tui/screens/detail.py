@@ -36,7 +36,7 @@ from ..dialogs import ConfirmStopScreen, stop_refusal
 from ..errors import Problem, classify
 from ..models import Job, JobDetail, Phase, RecordCounts
 from ..sanitize import clean, safe_text
-from ..sources.base import Source
+from ..sources.base import Source, split_source_id
 from ..stylesheets import stylesheet
 from ..widgets.columns import format_span
 
@@ -251,7 +251,7 @@ class DetailView:
     def identity(self) -> list[Row]:
         job = self.job
         arn = parse_arn(job.arn)
-        profile, region, _kind = job.source.rsplit("/", 2) if job.source.count("/") >= 2 else ("", "", "")
+        profile, region, _kind = split_source_id(job.source) or ("", "", "")
         rows: list[Row] = [
             ("Name", safe_text(job.name, max_length=VALUE_LIMIT)),
             ("ARN", safe_text(job.arn, max_length=VALUE_LIMIT)),

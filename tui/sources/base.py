@@ -27,6 +27,15 @@ class SourceKey:
         return f"{self.kind.label} · {self.region}"
 
 
+def split_source_id(source: str) -> tuple[str, str, str] | None:
+    """A `SourceKey.id` read back as (profile, region, kind); None when `source` is not one.
+
+    Split from the right: a profile name may itself hold '/'.
+    """
+    parts = source.rsplit("/", 2)
+    return (parts[0], parts[1], parts[2]) if len(parts) == 3 else None
+
+
 @dataclass(frozen=True, slots=True)
 class Filters:
     """What the user asked to see. Empty strings mean "no filter".

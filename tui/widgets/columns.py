@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..models import Job, JobKind, Phase
 from ..sanitize import clean
+from ..sources.base import split_source_id
 
 GUTTER = 2  # cursor marker + notify mark
 BAR_CELLS = 6
@@ -114,8 +115,7 @@ def cell_text(job: Job, key: str, width: int, now: dt.datetime) -> str:
     if key == "kind":
         return _KIND_SHORT.get(job.kind, job.kind.value)
     if key == "account":
-        profile, _, rest = job.source.partition("/")
-        region = rest.partition("/")[0]
+        profile, region, _kind = split_source_id(job.source) or ("", "", "")
         return clean(region if profile == "default" else f"{profile}/{region}", width)
     if key == "created":
         return created_text(job.created, compact=width < 16)
