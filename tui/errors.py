@@ -52,6 +52,9 @@ class Problem:
         return self.kind in ("throttled", "network", "service")
 
 
+_TOKEN_REJECTED = Problem("invalid_token", "The service rejected the page token: listing restarted from the first page.")
+
+
 class InvalidPageToken(Exception):
     """The service rejected a next-page token (expired or invalid): restart the listing."""
 
@@ -109,7 +112,7 @@ def classify(exc: BaseException, profile: str | None = None) -> Problem:
     who = f"profile {profile}" if profile else "the default AWS profile"
     login = f"aws sso login --profile {profile}" if profile else "aws sso login"
     if isinstance(exc, InvalidPageToken):
-        return Problem("invalid_token", "The service rejected the page token: listing restarted from the first page.")
+        return _TOKEN_REJECTED
     if isinstance(exc, _SSO_ERRORS):
         return Problem("sso_expired", f"AWS SSO session expired for {who}: run `{login}`.")
     if isinstance(exc, bx.ProfileNotFound):
@@ -179,7 +182,7 @@ def _classify_client_error(exc: bx.ClientError, who: str, login: str) -> Problem
             _retry_after(metadata),
         )
     if code in _TOKEN_CODES:
-        return Problem("invalid_token", "The service rejected the page token: listing restarted from the first page.")
+        return _TOKEN_REJECTED
     if code in _NOT_FOUND_CODES or status == 404:
         return Problem("not_found", f"Not found ({detail}): check the ARN, region and profile.")
     if status >= 500:
