@@ -397,7 +397,7 @@ async def _wait(args: argparse.Namespace) -> int:
     if key is None:
         return _arn_error(args.arn)
     interval = max(0.05, args.interval)
-    last_status: list[str] = []  # the last progress line, to print only changes
+    last_line: str | None = None  # the last progress line printed: print only changes
     try:
         async with AwsPool() as pool, asyncio.timeout(args.timeout):
             source = make_source(pool, key)
@@ -412,16 +412,17 @@ async def _wait(args: argparse.Namespace) -> int:
                     _say(f"{problem.message} (still waiting)")
                 else:
                     line = f"{job.status} {_progress(job)}".strip()
-                    if [line] != last_status:
+                    if line != last_line:
                         stamp = dt.datetime.now(dt.timezone.utc).strftime("%H:%M:%S")
                         print(f"{stamp} {clean(job.name, 60)}: {clean(line, 80)}", file=sys.stderr, flush=True)
-                        last_status[:] = [line]
+                        last_line = line
                     if job.phase.terminal:
                         print(clean(job.status), flush=True)
                         return EXIT_OK if job.phase is Phase.SUCCEEDED else EXIT_FAILED
                 await asyncio.sleep(interval)
     except TimeoutError:
-        _say(f"timed out after {args.timeout:g} s; the job is still {clean((last_status or ['unknown'])[0], 80)}.")
+        still = "unknown" if last_line is None else clean(last_line, 80)
+        _say(f"timed out after {args.timeout:g} s; the job is still {still}.")
         return EXIT_TIMEOUT
     except Exception as exc:
         _say(classify(exc, key.profile).message)
