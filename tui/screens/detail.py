@@ -6,21 +6,15 @@ it again on a one-shot timer (re-armed after each describe, paused while covered
 turns successive record counts into a processing rate and an ETA. A failed describe keeps
 the summary on screen with the problem in place of the details.
 
-Every string that came from AWS reaches the screen through `tui.sanitize`.
+What the sections say is worked out by `detail_view` (pure formatting, no Textual); every
+string that came from AWS reaches the screen through `tui.sanitize`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from collections import deque
-from collections.abc import Iterator
 from typing import Protocol
 
-from pydantic import TypeAdapter
-from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -31,355 +25,22 @@ from textual.widgets import Footer, Static
 
 from ..clipboard import copy_to_clipboard
 from ..clock import Clock
-from ..console_url import console_url, parse_arn
+from ..console_url import console_url
 from ..dialogs import ConfirmStopScreen, stop_refusal
 from ..errors import Problem, classify
-from ..models import Job, JobDetail, Phase, RecordCounts
+from ..models import Job, JobDetail
 from ..sanitize import clean, safe_text
-from ..sources.base import Source, split_source_id
+from ..sources.base import Source
 from ..stylesheets import stylesheet
-from ..widgets.columns import format_span
+from .detail_view import VALUE_LIMIT, DetailView, RateMeter, job_json, label_width, rows_table
 
 REDESCRIBE_SECONDS = 5.0
 """How often a job that is not terminal is described again while this screen shows it."""
-
-VALUE_LIMIT = 20_000
-"""Longest value shown, in characters: far beyond any real field, short of a hostile one."""
-
-BAR_CELLS = 40
-
-_JOB_JSON = TypeAdapter(Job)
 
 
 class _Engine(Protocol):
     def source_for(self, job: Job) -> Source: ...
 
-
-# ---------------------------------------------------------------------------------------
-# Pure formatting: fields → labelled rows. No Textual below this line until the screen.
-# ---------------------------------------------------------------------------------------
-
-Row = tuple[str, Text]
-
-
-def flatten(value: object, prefix: str = "") -> Iterator[tuple[str, object]]:
-    """Every leaf of a describe result as (dotted key, value), in the service's order.
-
-    Lists of plain values stay one entry (joined by the renderer); lists of objects are
-    numbered: `vpcConfig.subnetIds`, `tags.0.key`.
-    """
-    if isinstance(value, dict):
-        if not value and prefix:
-            yield prefix, {}
-        for key, item in value.items():
-            yield from flatten(item, f"{prefix}.{key}" if prefix else str(key))
-    elif isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value):
-        for index, item in enumerate(value):
-            yield from flatten(item, f"{prefix}.{index}")
-    else:
-        yield prefix, value
-
-
-def value_text(value: object, *, keep_newlines: bool = False) -> Text:
-    """One field value as safe text: lists joined, None as a dash, booleans lower-case."""
-    if value is None:
-        return Text("—", style="dim")
-    if isinstance(value, bool):
-        return Text("true" if value else "false")
-    if isinstance(value, list):
-        return safe_text(", ".join(clean(item, VALUE_LIMIT) for item in value) or "[]", max_length=VALUE_LIMIT)
-    if value == {}:
-        return Text("{}")
-    if isinstance(value, int):
-        return Text(f"{value:,}" if abs(value) >= 10_000 else str(value))
-    return safe_text(value, max_length=VALUE_LIMIT, keep_newlines=keep_newlines)
-
-
-def parse_time(value: object) -> dt.datetime | None:
-    """An ISO 8601 timestamp from a describe result, or None if it is not one."""
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
-
-
-def time_text(at: dt.datetime | None, now: dt.datetime) -> Text:
-    """`2025-06-01 12:00:05 UTC · 3h05m ago` (or `in 2d04h` for times to come)."""
-    if at is None:
-        return Text("—", style="dim")
-    text = Text(at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"))
-    seconds = (now - at).total_seconds()
-    relative = f"in {format_span(-seconds)}" if seconds < 0 else f"{format_span(seconds)} ago"
-    text.append(f" · {relative}", style="dim")
-    return text
-
-
-def progress_bar(fraction: float, cells: int = BAR_CELLS) -> Text:
-    """`████████░░░░  45.2%`: the bar reads without colour too."""
-    filled = round(fraction * cells)
-    bar = Text("█" * filled, style="green")
-    bar.append("░" * (cells - filled), style="dim")
-    bar.append(f"  {fraction * 100:.1f}%", style="bold")
-    return bar
-
-
-class RateMeter:
-    """Records per second from (time, processed) samples taken at each describe of the screen.
-
-    The rate is measured over the last `window` (at least two samples); a count that goes
-    backwards (the service restarted the job) starts the measurement again.
-    """
-
-    def __init__(self, window: dt.timedelta = dt.timedelta(minutes=10)) -> None:
-        self._window = window
-        self._samples: deque[tuple[dt.datetime, int]] = deque()
-
-    def add(self, at: dt.datetime, processed: int) -> None:
-        if self._samples and processed < self._samples[-1][1]:
-            self._samples.clear()
-        if self._samples and at <= self._samples[-1][0]:
-            self._samples.pop()
-        self._samples.append((at, processed))
-        while len(self._samples) > 2 and at - self._samples[0][0] > self._window:
-            self._samples.popleft()
-
-    def rate(self) -> float | None:
-        """Records per second, or None until two samples some time apart exist."""
-        if len(self._samples) < 2:
-            return None
-        (first_at, first), (last_at, last) = self._samples[0], self._samples[-1]
-        seconds = (last_at - first_at).total_seconds()
-        return (last - first) / seconds if seconds > 0 else None
-
-    @property
-    def span(self) -> float:
-        """Seconds between the first and the last sample in the window."""
-        if len(self._samples) < 2:
-            return 0.0
-        return (self._samples[-1][0] - self._samples[0][0]).total_seconds()
-
-
-def _words(name: str) -> str:
-    """`itemExplorationConfig` → `item exploration`: a field name read aloud."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).lower()
-    return spaced.removesuffix(" config").strip()
-
-
-def _field_label(key: str) -> str:
-    """A plain label for a nested key without a hand-written one, e.g. `item exploration · weight`."""
-    parts = [_words(part) for part in key.split(".")[1:]] or [_words(key)]
-    label = " · ".join(part for part in parts if part)
-    return clean(label[:1].upper() + label[1:], 60)
-
-
-_DATA_FIELDS = (
-    ("inputDataConfig.s3InputDataConfig.s3Uri", "Input S3"),
-    ("inputDataConfig.s3InputDataConfig.s3InputFormat", "Input format"),
-    ("inputDataConfig.s3InputDataConfig.s3BucketOwner", "Input bucket owner"),
-    ("jobInput.s3DataSource.path", "Input S3"),
-    ("jobInput.s3DataSource.kmsKeyArn", "Input KMS key"),
-    ("outputDataConfig.s3OutputDataConfig.s3Uri", "Output S3"),
-    ("outputDataConfig.s3OutputDataConfig.s3EncryptionKeyId", "Output KMS key"),
-    ("outputDataConfig.s3OutputDataConfig.s3BucketOwner", "Output bucket owner"),
-    ("jobOutput.s3DataDestination.path", "Output S3"),
-    ("jobOutput.s3DataDestination.kmsKeyArn", "Output KMS key"),
-    ("vpcConfig.subnetIds", "VPC subnets"),
-    ("vpcConfig.securityGroupIds", "VPC security groups"),
-)
-_DATA_PREFIXES = ("inputDataConfig.", "outputDataConfig.", "jobInput.", "jobOutput.", "vpcConfig.")
-
-_MODEL_FIELDS = (
-    ("modelId", "Model"),
-    ("solutionVersionArn", "Solution version"),
-    ("modelInvocationType", "Invocation type"),
-)
-
-_CONFIG_FIELDS = (
-    ("batchInferenceJobMode", "Job mode"),
-    ("numResults", "Results per input"),
-    ("filterArn", "Filter"),
-    ("batchInferenceJobConfig.itemExplorationConfig.explorationWeight", "Item exploration weight"),
-    ("batchInferenceJobConfig.itemExplorationConfig.explorationItemAgeCutOff", "Item age cut-off (days)"),
-    ("themeGenerationConfig.fieldsForThemeGeneration.itemName", "Theme from item field"),
-)
-_CONFIG_PREFIXES = ("batchInferenceJobConfig.", "themeGenerationConfig.")
-
-_IDENTITY_FIELDS = (("roleArn", "IAM role"), ("clientRequestToken", "Client request token"))
-
-
-def _known_rows(flat: dict[str, object], known: tuple[tuple[str, str], ...], prefixes: tuple[str, ...] = ()) -> list[Row]:
-    """Rows for the hand-labelled keys present, then any other key under `prefixes`."""
-    rows = [(label, value_text(flat[key])) for key, label in known if key in flat]
-    if prefixes:
-        labelled = {key for key, _label in known}
-        rows += [
-            (_field_label(key), value_text(value))
-            for key, value in flat.items()
-            if key not in labelled and key.startswith(prefixes)
-        ]
-    return rows
-
-
-class DetailView:
-    """What the detail screen shows for one job at one moment, as titled groups of rows."""
-
-    def __init__(self, job: Job, fields: dict[str, object] | None, now: dt.datetime, meter: RateMeter) -> None:
-        self.job = job
-        self.fields = fields
-        self.flat = dict(flatten(fields)) if fields else {}
-        self.now = now
-        self.meter = meter
-
-    def sections(self) -> list[tuple[str, list[Row]]]:
-        """(title, rows) in reading order; groups with nothing to show are left out."""
-        groups = [
-            ("Status", self.status()),
-            ("Records", self.records()),
-            ("Timing", self.timing()),
-            ("Identity", self.identity()),
-            ("Model", self.model()),
-            ("Data", _known_rows(self.flat, _DATA_FIELDS, _DATA_PREFIXES)),
-            ("Configuration", _known_rows(self.flat, _CONFIG_FIELDS, _CONFIG_PREFIXES)),
-        ]
-        return [(title, rows) for title, rows in groups if rows]
-
-    def identity(self) -> list[Row]:
-        job = self.job
-        arn = parse_arn(job.arn)
-        profile, region, _kind = split_source_id(job.source) or ("", "", "")
-        rows: list[Row] = [
-            ("Name", safe_text(job.name, max_length=VALUE_LIMIT)),
-            ("ARN", safe_text(job.arn, max_length=VALUE_LIMIT)),
-            ("Kind", Text(job.kind.label)),
-            ("Region", safe_text((arn.region if arn else region) or "—")),
-            ("Account", safe_text(arn.account if arn else "—")),
-            ("Profile", safe_text(profile or "default")),
-        ]
-        rows += _known_rows(self.flat, _IDENTITY_FIELDS)
-        url = clean(console_url(job))
-        if url:
-            rows.append(("Console", Text(url, style=Style(link=url, underline=True))))
-        return rows
-
-    def status(self) -> list[Row]:
-        job = self.job
-        rows: list[Row] = [
-            ("Phase", Text(f"{job.phase.glyph} {job.phase.value}", style="bold")),
-            ("Raw status", safe_text(job.status, max_length=200)),
-        ]
-        if job.message:
-            label = "Failure reason" if job.phase in (Phase.FAILED, Phase.PARTIAL) else "Message"
-            rows.append((label, safe_text(job.message, max_length=VALUE_LIMIT, keep_newlines=True)))
-        if job.notes:
-            rows.append(("Unreadable", safe_text("; ".join(job.notes), max_length=VALUE_LIMIT)))
-        return rows
-
-    def timing(self) -> list[Row]:
-        job, now = self.job, self.now
-        rows: list[Row] = [("Submitted", time_text(job.created, now))]
-        if job.updated is not None:
-            rows.append(("Last modified", time_text(job.updated, now)))
-        if job.ended is not None:
-            rows.append(("Ended", time_text(job.ended, now)))
-        if job.created is not None:
-            end = (job.ended or job.updated or now) if job.phase.terminal else now
-            label = "Duration" if job.phase.terminal else "Running for"
-            rows.append((label, Text(format_span((end - job.created).total_seconds()))))
-        hours = self.flat.get("timeoutDurationInHours")
-        if hours is not None:
-            rows.append(("Timeout", Text(f"{clean(hours, 20)} hours")))
-        expires = parse_time(self.flat.get("jobExpirationTime"))
-        if expires is not None:
-            rows.append(("Expires", time_text(expires, now)))
-        return rows
-
-    def records(self) -> list[Row]:
-        counts = self.job.records
-        if counts is None or counts.total is None and counts.processed is None:
-            return []
-        rows: list[Row] = []
-        if counts.fraction is not None:
-            rows.append(("Progress", progress_bar(counts.fraction)))
-        rows.append(("Records", Text(_counts_line(counts))))
-        if not self.job.phase.terminal and counts.processed is not None:
-            rows += self._rate_rows(counts)
-        return rows
-
-    def _rate_rows(self, counts: RecordCounts) -> list[Row]:
-        rate = self.meter.rate()
-        if rate is None:
-            return [("Rate", Text("measuring… (needs two refreshes of this screen)", style="dim"))]
-        rows: list[Row] = [("Rate", Text(f"{rate:,.1f} records/s over the last {format_span(self.meter.span)}"))]
-        if counts.total is None or counts.processed is None:
-            return rows
-        remaining = counts.total - counts.processed
-        if remaining <= 0:
-            return rows
-        if rate <= 0:
-            return rows + [("ETA", Text("unknown: no records processed lately", style="dim"))]
-        finish = self.now + dt.timedelta(seconds=remaining / rate)
-        eta = Text(f"{format_span(remaining / rate)} · about {finish:%Y-%m-%d %H:%M} UTC")
-        expires = parse_time(self.flat.get("jobExpirationTime"))
-        if expires is not None and finish > expires:
-            eta.append(" · after the job expires", style="bold red")
-        return rows + [("ETA", eta)]
-
-    def model(self) -> list[Row]:
-        rows = _known_rows(self.flat, _MODEL_FIELDS)
-        if not rows and self.job.model:
-            rows = [("Model", safe_text(self.job.model, max_length=VALUE_LIMIT))]
-        if self.job.invocation_type and "modelInvocationType" not in self.flat:
-            rows.append(("Invocation type", safe_text(self.job.invocation_type, max_length=100)))
-        return rows
-
-    def all_fields(self) -> list[Row]:
-        """Every field of the describe result, nested keys dotted, messages with their lines."""
-        return [(clean(key, 120), value_text(value, keep_newlines=True)) for key, value in self.flat.items()]
-
-
-def _counts_line(counts: RecordCounts) -> str:
-    def number(value: int | None) -> str:
-        return "?" if value is None else f"{value:,}"
-
-    parts = [f"{number(counts.processed)} of {number(counts.total)} processed"]
-    if counts.succeeded is not None:
-        parts.append(f"{counts.succeeded:,} succeeded")
-    if counts.failed is not None:
-        parts.append(f"{counts.failed:,} failed")
-    return " · ".join(parts)
-
-
-def label_width(groups: list[list[Row]], least: int = 14, most: int = 28) -> int:
-    """One label column width for every group, so the values line up down the screen."""
-    longest = max((len(label) for rows in groups for label, _value in rows), default=least)
-    return max(least, min(most, longest))
-
-
-def rows_table(rows: list[Row], label_width: int = 20) -> Table:
-    """Labels on the left, values wrapped (long words folded) in the rest of the width."""
-    table = Table.grid(padding=(0, 2), expand=True)
-    table.add_column(style="bold", width=label_width, overflow="fold")
-    table.add_column(ratio=1, overflow="fold")
-    for label, value in rows:
-        value.overflow = "fold"
-        table.add_row(Text(label), value)
-    return table
-
-
-def job_json(job: Job, detail: JobDetail | None) -> str:
-    """What `y` copies: the describe result as the service sent it, else the summary row."""
-    document = detail.fields if detail is not None else _JOB_JSON.dump_python(job, mode="json")
-    return json.dumps(document, indent=2, default=str)
-
-
-# ---------------------------------------------------------------------------------------
-# The screen
-# ---------------------------------------------------------------------------------------
 
 _SECTION_IDS = {
     "Status": "status",

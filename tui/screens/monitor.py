@@ -38,7 +38,8 @@ from ..widgets.header import HeaderState, MonitorHeader
 from ..widgets.job_table import JobTable
 from ..widgets.source_list import SourceList, SourcePane, SourceRow
 from .commands import MonitorCommands
-from .detail import DetailScreen, job_json
+from .detail import DetailScreen
+from .detail_view import job_json
 from .help import HelpScreen
 
 DESCENDING_FIRST = frozenset({"created", "progress", "duration"})
