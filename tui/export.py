@@ -17,28 +17,11 @@ from pathlib import Path
 from typing import Literal
 
 from .models import Job
-from .records import flat_record, job_record
+from .records import csv_columns, flat_record, job_record
 
 ExportFormat = Literal["csv", "json"]
 
-CSV_FIELDS = (
-    "arn",
-    "name",
-    "kind",
-    "source",
-    "status",
-    "phase",
-    "created",
-    "updated",
-    "ended",
-    "model",
-    "message",
-    "invocation_type",
-    "records_total",
-    "records_processed",
-    "records_succeeded",
-    "records_failed",
-)
+CSV_FIELDS = csv_columns(["source"], notes=False)
 
 # Spreadsheets run a cell that starts with these as a formula (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -27,7 +27,7 @@ from .console_url import parse_arn
 from .errors import Problem, classify
 from .feed import created_key
 from .models import Job, JobKind, Phase
-from .records import flat_record, job_record
+from .records import csv_columns, flat_record, job_record
 from .sanitize import clean
 from .sources import Filters, Page, Source, SourceKey, is_known_status, make_source, valid_statuses
 from .sources import bedrock
@@ -256,26 +256,7 @@ class _JsonArray(_Writer):
         self.out.write("]\n" if self._first else "\n]\n")
 
 
-_CSV_COLUMNS = (
-    "arn",
-    "name",
-    "kind",
-    "profile",
-    "region",
-    "status",
-    "phase",
-    "created",
-    "updated",
-    "ended",
-    "model",
-    "message",
-    "invocation_type",
-    "records_total",
-    "records_processed",
-    "records_succeeded",
-    "records_failed",
-    "notes",
-)
+_CSV_COLUMNS = csv_columns(["profile", "region"])
 
 
 class _Csv(_Writer):

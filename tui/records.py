@@ -8,7 +8,7 @@ profile and region.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .models import Job
@@ -47,3 +47,12 @@ def flat_record(record: Mapping[str, Any]) -> dict[str, Any]:
     for name in COUNT_FIELDS:
         flat[f"records_{name}"] = counts.get(name)
     return flat
+
+
+def csv_columns(place: Sequence[str], *, notes: bool = True) -> tuple[str, ...]:
+    """The columns of a `flat_record`, in `job_record`'s order (`notes` last, when wanted)."""
+    columns = ["arn", "name", "kind", *place, "status", "phase", "created", "updated", "ended"]
+    columns += ["model", "message", "invocation_type", *(f"records_{name}" for name in COUNT_FIELDS)]
+    if notes:
+        columns.append("notes")
+    return tuple(columns)
