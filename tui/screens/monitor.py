@@ -367,15 +367,15 @@ class MonitorScreen(Screen[None]):
         """`+` waits longer between refreshes, `-` less: 2 s to 10 min."""
         longer = [value for value in INTERVALS if value > self.interval]
         shorter = [value for value in INTERVALS if value < self.interval]
+        seconds = self.interval
         if step > 0 and longer:
-            self.interval = longer[0]
+            seconds = longer[0]
         elif step < 0 and shorter:
-            self.interval = shorter[-1]
-        if not self._refreshing:
-            self._arm()
-        self._update_header()
+            seconds = shorter[-1]
+        self.set_interval_seconds(seconds)
 
     def set_interval_seconds(self, seconds: float) -> None:
+        """Refresh every `seconds` from now on: the timer is re-armed with the new interval."""
         self.interval = seconds
         if not self._refreshing:
             self._arm()
