@@ -210,3 +210,13 @@ async def test_command_palette_switches_source(make_app) -> None:
         await pilot.press("enter")
         await wait_for(pilot, lambda: "Personalize segment" in header(app))
         assert {app.table.view[i].kind for i in range(app.table.row_count)} == {JobKind.SEGMENT}
+
+
+async def test_plus_and_minus_step_the_interval_within_its_range(make_app) -> None:
+    app = make_app(kinds=["bedrock"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        await pilot.press("plus")
+        assert app.screen.interval == 15.0 and "live · every 15s" in header(app)
+        await pilot.press("minus", "minus", "minus", "minus")
+        assert app.screen.interval == 2.0 and "live · every 2s" in header(app)
