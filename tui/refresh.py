@@ -73,6 +73,8 @@ class SourceRefresh:
 
 @dataclass(frozen=True, slots=True)
 class RefreshBatch:
+    """One tick's results for every source; `generation` drops it if the filters changed since."""
+
     generation: int
     results: tuple[SourceRefresh, ...]
 

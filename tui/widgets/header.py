@@ -83,6 +83,7 @@ def age_text(last: dt.datetime | None, now: dt.datetime, fresh_for: float = 10.0
 
 
 def interval_text(seconds: float) -> str:
+    """`10s`, `0.1s`, or `5m` from a minute up (the header and the palette say it alike)."""
     return f"{seconds:g}s" if seconds < 60 else format_span(seconds)
 
 

@@ -39,6 +39,7 @@ class SourceRow:
 
 
 def loaded_text(row: SourceRow) -> str:
+    """How much of a source is loaded: `1,000 loaded · more`, `40 · all loaded` or `loading…`."""
     if row.all_loaded:
         return f"{row.loaded:,} · all loaded"
     if row.loading and not row.loaded:
