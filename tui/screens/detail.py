@@ -39,6 +39,8 @@ REDESCRIBE_SECONDS = 5.0
 
 
 class _Engine(Protocol):
+    """All the screen needs of the refresh engine: the source to describe or stop a job with."""
+
     def source_for(self, job: Job) -> Source: ...
 
 
