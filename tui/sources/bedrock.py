@@ -9,6 +9,7 @@ the pinned botocore's model drops them.
 from __future__ import annotations
 
 import re
+import sys
 
 import botocore.exceptions as bx
 
@@ -54,6 +55,7 @@ class BedrockSource(Source):
     def __init__(self, key: SourceKey, client: object, *, first_page_size: int = 100, page_size: int = MAX_PAGE_SIZE):
         self.key = key
         self._client = client
+        self._source_id = key.id  # one string shared by every row, not one per row
         self.first_page_size = _clamp(first_page_size)
         self.page_size = _clamp(page_size)
 
@@ -104,24 +106,32 @@ class BedrockSource(Source):
         await self._client.call("stop_model_invocation_job", jobIdentifier=arn)
 
     def job_from(self, item: object, where: str) -> Job:
-        """One job summary (list item or Get response) → Job; unreadable fields become notes."""
+        """One job summary (list item or Get response) → Job; unreadable fields become notes.
+
+        100,000 rows are held at once, so values that repeat from row to row (status, model,
+        invocation type, message) are interned, and a finished job's end time shares the
+        object of its last-modified time when they are equal (they usually are).
+        """
         read = ItemReader(item, where)
         arn = read.identity("jobArn", "jobName", "submitTime")
-        status = read.text("status", required=True)
+        status = sys.intern(read.text("status", required=True))
         counts = [read.count(field) for field in _COUNT_FIELDS]
+        updated = read.time("lastModifiedTime")
+        ended = read.time("endTime")
+        invocation_type = read.optional_text("modelInvocationType")
         return Job(
             arn=arn,
             name=read.text("jobName", required=True),
             kind=JobKind.BEDROCK,
-            source=self.key.id,
+            source=self._source_id,
             status=status,
             phase=phase_of(status),
             created=read.time("submitTime", required=True),
-            updated=read.time("lastModifiedTime"),
-            ended=read.time("endTime"),
-            model=read.text("modelId"),
-            message=read.text("message"),
-            invocation_type=read.optional_text("modelInvocationType"),
+            updated=updated,
+            ended=updated if ended is not None and ended == updated else ended,
+            model=sys.intern(read.text("modelId")),
+            message=sys.intern(read.text("message")),
+            invocation_type=sys.intern(invocation_type) if invocation_type is not None else None,
             records=RecordCounts(*counts) if any(count is not None for count in counts) else None,
             notes=tuple(read.notes),
         )

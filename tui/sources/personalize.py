@@ -8,6 +8,7 @@ values map to Phase.UNKNOWN and keep their raw text. There is no API to stop the
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 import botocore.exceptions as bx
@@ -71,6 +72,7 @@ class PersonalizeSource(Source):
     ) -> None:
         self.key = key
         self._client = client
+        self._source_id = key.id  # one string shared by every row, not one per row
         self._api = _APIS[key.kind]
         self.page_size = _clamp(page_size)
         self.solution_version_arn = solution_version_arn
@@ -115,24 +117,26 @@ class PersonalizeSource(Source):
         """One job summary or description → Job; unreadable fields become notes.
 
         Personalize reports no end time: a finished job's last update is when it ended.
+        Values that repeat from row to row (status, solution version, failure reason) are
+        interned: many thousands of rows are held at once.
         """
         read = ItemReader(item, where)
         arn = read.identity(self._api.arn_field, "jobName", "creationDateTime")
-        status = read.text("status", required=True)
+        status = sys.intern(read.text("status", required=True))
         phase = phase_of(status)
         updated = read.time("lastUpdatedDateTime")
         return Job(
             arn=arn,
             name=read.text("jobName", required=True),
             kind=self.key.kind,
-            source=self.key.id,
+            source=self._source_id,
             status=status,
             phase=phase,
             created=read.time("creationDateTime", required=True),
             updated=updated,
             ended=updated if phase.terminal else None,
-            model=read.text("solutionVersionArn"),
-            message=read.text("failureReason"),
+            model=sys.intern(read.text("solutionVersionArn")),
+            message=sys.intern(read.text("failureReason")),
             notes=tuple(read.notes),
         )
 
