@@ -3,6 +3,7 @@ errors in place of details; live re-describe with rate and ETA; copy, console UR
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import json
@@ -15,7 +16,7 @@ from textual.widgets import Static
 from tui.aws import AwsPool
 from tui.dialogs import ConfirmStopScreen
 from tui.emulator import World
-from tui.models import Job, JobKind, Phase
+from tui.models import Job, JobDetail, JobKind, Phase
 from tui.refresh import RefreshEngine
 from tui.screens import detail as detail_module
 from tui.screens.detail import DetailScreen
@@ -139,8 +140,7 @@ def test_detail_snapshot_of_a_hostile_failed_job(snap_compare, emulator, aws_env
 # -- describe ----------------------------------------------------------------------------------
 
 
-async def test_summary_shows_at_once_then_describe_replaces_the_loading_line(emulator, aws_env, faults, failed_arn) -> None:
-    faults.latency = 1.0  # the describe is slow: the summary must show before it lands
+async def test_summary_shows_at_once_then_describe_replaces_the_loading_line(emulator, aws_env, failed_arn, monkeypatch) -> None:
     summary = Job(
         arn=failed_arn,
         name=HOSTILE_NAME,
@@ -151,6 +151,15 @@ async def test_summary_shows_at_once_then_describe_replaces_the_loading_line(emu
         message=HOSTILE_MESSAGE,
     )
     host = make_host(emulator, failed_arn, job=summary)
+    source = host.engine.states[0].source
+    describe, answer = source.describe, asyncio.Event()
+
+    async def slow_describe(arn: str) -> JobDetail:
+        """The describe (over HTTP as ever) lands only once the summary has been checked."""
+        await answer.wait()
+        return await describe(arn)
+
+    monkeypatch.setattr(source, "describe", slow_describe)
     async with host.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(host.screen, DetailScreen))
         await pilot.pause()
@@ -161,6 +170,7 @@ async def test_summary_shows_at_once_then_describe_replaces_the_loading_line(emu
         status = text_of(screen.query_one("#status", Static))
         assert "✖ failed" in status and "[link=https://evil.example]Click[/link]" in status
         assert failed_arn in text_of(screen.query_one("#identity", Static))
+        answer.set()
         await detail_shown(pilot, host)
         state = text_of(screen.query_one("#detail-state", Static))
         assert "loading" not in state and "described 12:00:00 UTC" in state
