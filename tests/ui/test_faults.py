@@ -9,6 +9,7 @@ botocore's own retries are off (`max_attempts=1`) so a fault reaches the screen 
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 from pathlib import Path
@@ -19,6 +20,7 @@ from tui.emulator import EmulatorThread
 from tui.emulator.tokens import PageTokens
 from tui.models import JobKind
 from tui.refresh import TOKEN_REJECTED
+from tui.sources.base import Page
 from tui.widgets.source_list import SourceList
 from ui_rows import header, pane, wait_for
 
@@ -109,19 +111,29 @@ def list_calls(emulator) -> int:  # noqa: ANN001
     return emulator.calls["ListModelInvocationJobs"]
 
 
-async def test_throttling_says_so_stretches_the_interval_and_never_piles_up(make_app, emulator, faults) -> None:
+async def test_throttling_says_so_stretches_the_interval_and_never_piles_up(make_app, emulator, faults, monkeypatch) -> None:
     app = make_app(kinds=["bedrock"], max_attempts=1)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.table.row_count > 0)
         rows = app.table.row_count
 
-        # `r` pressed again and again while a slow, throttled call is in flight: one more call, not five
-        faults.throttle_every, faults.latency = 1, 0.5
+        # `r` pressed again and again while a throttled call is in flight: one more call, not five.
+        # The call is held (not slowed) until the keys are in, so the test never races it.
+        source = app.engine.states[0].source
+        list_page, answer = source.list_page, asyncio.Event()
+
+        async def slow_list_page(*args: object, **kwargs: object) -> Page:
+            await answer.wait()
+            return await list_page(*args, **kwargs)
+
+        monkeypatch.setattr(source, "list_page", slow_list_page)
+        faults.throttle_every = 1
         before = list_calls(emulator)
         await pilot.press(*"rrrrr")
+        assert app.screen._refreshing and list_calls(emulator) == before
+        answer.set()
         await wait_for(pilot, lambda: problem(app) == "throttled" and not app.screen._refreshing)
         assert list_calls(emulator) - before == 2
-        faults.latency = 0
 
         retry = re.search(r"⚠ throttled since 12:00 · retrying in (\d+) s", header(app))
         assert retry and 32 <= int(retry[1]) <= 48, header(app)  # 10 s doubled twice, ±20 % jitter
