@@ -5,7 +5,8 @@ the bench jobs a page of 1,000 at a time, newest first, and describes them one b
 like the Bedrock source does. Loading, appending and refreshing go through the engine's
 fetch (untimed: it is I/O in the app) and apply (timed) halves, and the table is updated
 the way the monitor screen does it: apply inside `JobTable.keeping_position()`, then
-flash the changed rows after a refresh (not after a page).
+flash the changed rows after a refresh (not after a page), and freeze the heap after the
+frame once enough rows have landed (tui/gc_freeze.py).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import datetime as dt
 from textual.app import App, ComposeResult
 
 from tui.clock import fixed_clock
+from tui.gc_freeze import RowFreezer
 from tui.models import Job, JobDetail, JobKind
-from tui.refresh import RefreshEngine
+from tui.refresh import Delta, RefreshEngine
 from tui.sources.base import Filters, Page, Source, SourceKey
 from tui.widgets.job_table import JobTable
 
@@ -72,6 +74,7 @@ class JobTableSubject:
         self.engine: RefreshEngine | None = None
         self.table = JobTable(None, clock=fixed_clock(EPOCH + dt.timedelta(hours=1)))
         self.app = JobTableApp(self.table)
+        self.freezer = RowFreezer()
 
     async def ready(self, pilot) -> None:  # type: ignore[no-untyped-def]
         """Nothing to wire: the engine is made when the rows are loaded."""
@@ -84,11 +87,15 @@ class JobTableSubject:
         self.table.show_view(view, kinds=frozenset({JobKind.BEDROCK}), several_places=False)
         batch = await self.engine.fetch_refresh()
         with self.table.keeping_position():
-            self.engine.apply_refresh(batch)
+            self._landed(self.engine.apply_refresh(batch))
         while len(view) < count:
             page = await self.engine.fetch_next_page(None)
             with self.table.keeping_position():
-                self.engine.apply_page(page)
+                self._landed(self.engine.apply_page(page))
+
+    def _landed(self, delta: Delta) -> None:
+        if self.freezer.due(len(delta.new)):
+            self.table.call_after_refresh(self.freezer.freeze)
 
     async def prepare_append(self, start: int, count: int) -> None:
         assert self.engine is not None and count == PAGE
@@ -97,7 +104,7 @@ class JobTableSubject:
     def append(self) -> None:
         assert self.engine is not None
         with self.table.keeping_position():
-            self.engine.apply_page(self._page)
+            self._landed(self.engine.apply_page(self._page))
 
     async def prepare_refresh(self, updates: list[Job]) -> None:
         assert self.engine is not None and self.source is not None
@@ -108,6 +115,7 @@ class JobTableSubject:
         assert self.engine is not None
         with self.table.keeping_position():
             delta = self.engine.apply_refresh(self._batch)
+        self._landed(delta)
         self.table.flash(delta.new | delta.changed)
         assert len(delta.changed) == len(self.source.changes), (len(delta.changed), len(self.source.changes))
 

@@ -28,6 +28,7 @@ from ..config import Settings, config_path
 from ..console_url import console_url
 from ..dialogs import ConfirmStopScreen, ExportScreen, StatusFilterScreen, stop_refusal
 from ..feed import SORT_COLUMNS
+from ..gc_freeze import RowFreezer
 from ..models import STATUS_PHASES, Job, JobKind, Phase
 from ..notify import announce_finished
 from ..refresh import PageBatch, RefreshBatch, RefreshEngine, SourceState
@@ -115,6 +116,7 @@ class MonitorScreen(Screen[None]):
         self._started = False
         self._suspended = False
         self._retry_in: float | None = None
+        self._freezer = RowFreezer()
 
     # ------------------------------------------------------------ layout
 
@@ -138,6 +140,9 @@ class MonitorScreen(Screen[None]):
         self._show_source(0)
         self._header_timer = self.set_interval(HEADER_TICK, self._tick_header)
         self.refresh_now()
+
+    def on_unmount(self) -> None:
+        self._freezer.thaw()
 
     def on_screen_suspend(self) -> None:
         """Covered (detail, dialog): stop the timers; the refresh in flight still lands."""
@@ -173,6 +178,7 @@ class MonitorScreen(Screen[None]):
         seen = self.table.visible_arns()
         with self.table.keeping_position():
             delta = self.engine.apply_refresh(message.batch)
+        self._rows_landed(len(delta.new))
         if self._started:  # the first load is all new: nothing to point out
             self.table.flash(delta.new | delta.changed)
         self._started = True
@@ -246,11 +252,18 @@ class MonitorScreen(Screen[None]):
             return
         with self.table.keeping_position():
             delta = self.engine.apply_page(message.batch)
+        self._rows_landed(len(delta.new))
         for _key, notice in delta.notices:  # e.g. a rejected page token restarted the listing
             self.notify(notice, severity="warning", markup=False)
         self._update_panes()
         if message.batch.problem is None and message.key == self.key and self.table.near_end:
             self._load_more()
+
+    def _rows_landed(self, count: int) -> None:
+        """Once enough rows have landed, freeze the heap after the frame that shows them
+        (short GC pauses at 100k rows; see gc_freeze)."""
+        if self._freezer.due(count):
+            self.call_after_refresh(self._freezer.freeze)
 
     # ------------------------------------------------------------ what is shown
 
