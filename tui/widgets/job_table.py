@@ -9,7 +9,7 @@ rows scroll between them.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
@@ -246,13 +246,16 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.marked = set(arns)
         self.sync_lines()
 
-    def sync_lines(self) -> None:
+    def sync_lines(self, lines: Iterable[int] | None = None) -> None:
         """Repaint what differs from the screen: whole lines, or just the time cell when only
-        a job's age moved on (fewer bytes to the terminal than a whole row)."""
+        a job's age moved on (fewer bytes to the terminal than a whole row).
+
+        `lines` limits the comparison to those lines (a cursor move); default: every line.
+        """
         self._now = self._clock()
         frame = self._frame()
         width, columns = frame[0], frame[1]
-        for y in range(self.size.height):
+        for y in range(self.size.height) if lines is None else lines:
             old, new = self._rendered.get(y), self._line_key(y, frame)
             if old != new:
                 for x, cells in _changed_spans(old, new, columns, width):
@@ -310,8 +313,13 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         return max(0, min(value, self.row_count - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
+        """A scroll repaints every line anyway; otherwise only the old and new cursor lines
+        and the status line ("N of M") can differ, so only they are looked at."""
+        top = self.scroll_offset.y
         self._scroll_to_cursor()
-        self.sync_lines()
+        if self.scroll_offset.y == top and self.size.height:
+            last = self.size.height - 1
+            self.sync_lines({line for line in (old - top + 1, new - top + 1) if 0 < line < last} | {last})
         self._announce_cursor()
         self.check_near_end()
 
