@@ -196,6 +196,9 @@ async def test_malformed_responses_become_noted_rows_or_a_clear_message_never_a_
     app = make_app(kinds=["bedrock"], max_attempts=1)
     seen_message = seen_note = False
     async with app.run_test(size=(160, 40)) as pilot:  # wide enough for the message column
+        await wait_for(pilot, lambda: app.screen._started)
+        # Only `r` refreshes here: a timed refresh landing mid-check would swap the row being read.
+        app.screen.set_interval_seconds(600)
         for _ in range(15):
             await wait_for(pilot, lambda: app.screen._started and not app.screen._refreshing)
             if problem(app) == "malformed":
