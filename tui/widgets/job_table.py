@@ -392,7 +392,18 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
     # -- rendering -----------------------------------------------------------------------
 
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(0, self.row_count + _FIXED_LINES)
+        """More (or fewer) rows. A layout runs only when the scrollbar appears or goes: it
+        repaints the whole screen, and the scrollbar it updates only a frame later."""
+        size = Size(0, self.row_count + _FIXED_LINES)
+        if size == self.virtual_size:
+            return
+        overflows = size.height > self.container_size.height
+        if not self.container_size or overflows != self.show_vertical_scrollbar:
+            self.virtual_size = size
+            return
+        self.set_reactive(JobTable.virtual_size, size)
+        if overflows:
+            self.vertical_scrollbar.window_virtual_size = size.height
 
     def _layout(self) -> tuple[Column, ...]:
         key = (self.scrollable_content_region.width, self.kinds, self.several_places)
