@@ -226,12 +226,22 @@ def test_wait_times_out_with_124(aws_env, world, capsys):
     assert "timed out after 0.3 s" in capsys.readouterr().err
 
 
-def test_wait_keeps_polling_through_throttling(aws_env, world, faults, capsys):
+def test_wait_keeps_polling_through_throttling(aws_env, world, emulator, faults, capsys):
     arn = world.jobs("bedrock")[2]["jobArn"]
     world.set_status(arn, "Completed")
-    faults.throttle_every = 1  # for longer than botocore's own retries last (at most 3 s)
-    threading.Timer(3.2, setattr, (faults, "throttle_every", 0)).start()
+    faults.throttle_every = 1  # for longer than botocore's own retries last
+
+    def clear_once_a_poll_has_failed() -> None:
+        # botocore tries a describe 3 times: a 4th call is the next poll, after `wait` saw the failure
+        deadline = time.monotonic() + 20
+        while emulator.calls["GetModelInvocationJob"] < 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        faults.throttle_every = 0
+
+    clearer = threading.Thread(target=clear_once_a_poll_has_failed, daemon=True)
+    clearer.start()
     assert main(["wait", arn, "--interval", "0.05", "--timeout", "30"]) == 0
+    clearer.join()
     assert "throttling" in capsys.readouterr().err
 
 
