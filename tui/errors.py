@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from dataclasses import dataclass
 
-import aiohttp
 import botocore.exceptions as bx
 from botocore.parsers import ResponseParserError
 from pydantic import ValidationError
@@ -90,7 +90,6 @@ _NETWORK_ERRORS = (
     bx.ReadTimeoutError,
     bx.ConnectionClosedError,
     bx.HTTPClientError,
-    aiohttp.ClientError,
     asyncio.TimeoutError,
     OSError,
 )
@@ -146,9 +145,16 @@ def classify(exc: BaseException, profile: str | None = None) -> Problem:
             f"The service sent a response batchtop cannot read ({_detail(exc)}): "
             "it will retry; check the endpoint if this persists.",
         )
-    if isinstance(exc, _NETWORK_ERRORS):
+    if isinstance(exc, _NETWORK_ERRORS) or _is_aiohttp_client_error(exc):
         return Problem("network", f"Cannot reach {_endpoint(exc)}: check the network, proxy or VPN; batchtop keeps retrying.")
     return Problem("service", f"Unexpected error ({type(exc).__name__}: {_detail(exc)}): batchtop will retry.")
+
+
+def _is_aiohttp_client_error(exc: BaseException) -> bool:
+    """aiohttp's own connection errors, without importing aiohttp (~0.1 s) to ask: if it is
+    not imported yet, nothing can have raised one."""
+    aiohttp = sys.modules.get("aiohttp")
+    return aiohttp is not None and isinstance(exc, aiohttp.ClientError)
 
 
 def _classify_client_error(exc: bx.ClientError, who: str, login: str) -> Problem:
