@@ -70,6 +70,9 @@ async def _run(demo: bool, settings: Settings, problems: list[str], path: Path) 
     from botocore.exceptions import BotoCoreError
 
     from .aws import AwsPool
+    from .gc_freeze import freeze_imports
+
+    freeze_imports()
 
     with contextlib.ExitStack() as stack:
         if demo:
@@ -83,8 +86,14 @@ async def _run(demo: bool, settings: Settings, problems: list[str], path: Path) 
             except BotoCoreError as error:  # e.g. ProfileNotFound: nothing to watch
                 print(f"batchtop: {error}", file=sys.stderr)
                 return 2
-            app = BatchtopApp(RefreshEngine(sources), settings, problems=problems, config_file=path)
-            await app.run_async()
+            engine = RefreshEngine(sources)
+            first = engine.prefetch_refresh()  # clients and the first pages load while Textual starts
+            app = BatchtopApp(engine, settings, problems=problems, config_file=path)
+            try:
+                await app.run_async()
+            finally:
+                first.cancel()
+                await asyncio.gather(first, return_exceptions=True)
     return app.return_code or 0
 
 

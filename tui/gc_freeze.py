@@ -25,6 +25,14 @@ import gc
 FREEZE_EVERY_ROWS = 1000
 
 
+def freeze_imports() -> None:
+    """Freeze what the imports made (modules, classes, Textual's and botocore's tables): it
+    lives as long as the process, and a full collection walking it in the middle of start-up
+    costs ~45 ms before the first rows. No collection first: right after the imports
+    almost nothing is garbage (measured: 5 objects)."""
+    gc.freeze()
+
+
 class RowFreezer:
     """Counts rows as they land and freezes the heap once enough have (and on the first rows)."""
 

@@ -125,6 +125,7 @@ class RefreshEngine:
         self._sort_descending = True
         self._views: dict[SourceKey | None, View] = {}
         self._backoff_streak = 0
+        self._prefetched: asyncio.Task[RefreshBatch] | None = None
 
     # ------------------------------------------------------------ filters, sort, views
 
@@ -180,8 +181,23 @@ class RefreshEngine:
 
     # ------------------------------------------------------------ refresh
 
+    def prefetch_refresh(self) -> asyncio.Task[RefreshBatch]:
+        """Start a refresh now (e.g. while the UI starts up); the next `fetch_refresh` returns
+        its result if the filters have not changed meanwhile. The caller cancels the task if
+        it may never be used."""
+        self._prefetched = asyncio.ensure_future(self._fetch_refresh())
+        return self._prefetched
+
     async def fetch_refresh(self) -> RefreshBatch:
         """First page of every source plus describes of its active jobs, all sources at once."""
+        prefetched, self._prefetched = self._prefetched, None
+        if prefetched is not None:
+            batch = await prefetched
+            if batch.generation == self._generation:
+                return batch
+        return await self._fetch_refresh()
+
+    async def _fetch_refresh(self) -> RefreshBatch:
         generation, filters = self._generation, self._filters
         results = await asyncio.gather(*(self._refresh_source(state, filters) for state in self.states))
         return RefreshBatch(generation, tuple(results))

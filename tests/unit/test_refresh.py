@@ -143,6 +143,29 @@ async def test_first_refresh_loads_the_first_page_of_every_source():
     assert len(delta.new) == 9 and not delta.changed and not delta.finished
 
 
+async def test_a_prefetched_refresh_is_the_next_fetch_and_costs_nothing_more():
+    source = source_with(12)
+    engine = make_engine(source)
+    prefetch = engine.prefetch_refresh()
+    await asyncio.sleep(0.01)  # it runs before anyone asks (the UI is still starting)
+    assert prefetch.done() and source.calls == {"list": 1}
+    delta = await refresh(engine)
+    assert source.calls == {"list": 1} and len(delta.new) == 5
+    await refresh(engine)  # the next tick fetches again
+    assert source.calls == {"list": 2}
+
+
+async def test_a_prefetched_refresh_from_older_filters_is_not_used():
+    source = source_with(12)
+    engine = make_engine(source)
+    engine.prefetch_refresh()
+    await asyncio.sleep(0.01)
+    engine.set_filters(Filters(status="running"))
+    await refresh(engine)
+    assert source.calls == {"list": 2}
+    assert all(job.phase.value == "running" for job in engine.states[0].feed)
+
+
 async def test_a_tick_costs_one_list_plus_the_active_jobs_outside_page_one():
     source = source_with(40)
     engine = make_engine(source)
