@@ -106,7 +106,9 @@ class MonitorScreen(Screen[None]):
         self.interval = settings.interval
         self.paused = False
         self.key: SourceKey | None = None
+        """The source the table shows; None for all of them."""
         self.marked: set[str] = set()
+        """ARNs marked with `m`: announced when they finish, even off screen."""
         self._config_file = config_file
         self._timer: Timer | None = None
         self._header_timer: Timer | None = None
