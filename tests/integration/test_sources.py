@@ -310,3 +310,24 @@ async def test_the_same_source_recovers_once_the_token_is_valid_again(pool, faul
     assert classify(caught.value).kind == "expired_token"
     faults.expired_token = False
     assert (await source.list_page(Filters())).jobs
+
+
+async def test_profiles_keep_their_own_settings_while_sharing_botocores_data_files(aws_env, monkeypatch, tmp_path, emulator):
+    """Sessions share one parsed copy of botocore's data files (a start-up cost per profile
+    otherwise); each profile still gets its own region and credentials."""
+    config = tmp_path / "config"
+    config.write_text(
+        "[profile east]\nregion = us-east-1\naws_access_key_id = A\naws_secret_access_key = B\n"
+        "[profile west]\nregion = eu-west-1\naws_access_key_id = C\naws_secret_access_key = D\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    async with AwsPool(emulator.endpoint_url, max_attempts=1) as pool:
+        sources = pool.build_sources(["east", "west"], [], ["bedrock"])
+        assert [source.key.region for source in sources] == ["us-east-1", "eu-west-1"]
+        for source in sources:
+            assert (await source.list_page(Filters())).jobs
+        east, west = (pool.session(profile) for profile in ("east", "west"))
+        assert (await east.get_credentials()).access_key == "A"
+        assert (await west.get_credentials()).access_key == "C"
+    assert {record.region for record in emulator.requests} == {"us-east-1", "eu-west-1"}
