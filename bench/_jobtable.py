@@ -16,7 +16,7 @@ import datetime as dt
 from textual.app import App, ComposeResult
 
 from tui.clock import fixed_clock
-from tui.gc_freeze import RowFreezer
+from tui.gc_freeze import FREEZE_DELAY, RowFreezer
 from tui.models import Job, JobDetail, JobKind
 from tui.refresh import Delta, RefreshEngine
 from tui.sources.base import Filters, Page, Source, SourceKey
@@ -95,7 +95,7 @@ class JobTableSubject:
 
     def _landed(self, delta: Delta) -> None:
         if self.freezer.due(len(delta.new)):
-            self.table.call_after_refresh(self.freezer.freeze)
+            self.table.set_timer(FREEZE_DELAY, self.freezer.freeze)
 
     async def prepare_append(self, start: int, count: int) -> None:
         assert self.engine is not None and count == PAGE

@@ -70,9 +70,7 @@ async def _run(demo: bool, settings: Settings, problems: list[str], path: Path) 
     from botocore.exceptions import BotoCoreError
 
     from .aws import AwsPool
-    from .gc_freeze import freeze_imports
-
-    freeze_imports()
+    from .gc_freeze import freeze_startup
 
     with contextlib.ExitStack() as stack:
         if demo:
@@ -86,8 +84,10 @@ async def _run(demo: bool, settings: Settings, problems: list[str], path: Path) 
             except BotoCoreError as error:  # e.g. ProfileNotFound: nothing to watch
                 print(f"batchtop: {error}", file=sys.stderr)
                 return 2
+            await pool.open_clients()  # before the UI starts, so the first requests leave at once
+            freeze_startup()
             engine = RefreshEngine(sources)
-            first = engine.prefetch_refresh()  # clients and the first pages load while Textual starts
+            first = engine.prefetch_refresh()  # the first pages load while Textual starts
             app = BatchtopApp(engine, settings, problems=problems, config_file=path)
             try:
                 await app.run_async()

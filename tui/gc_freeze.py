@@ -23,13 +23,17 @@ from __future__ import annotations
 import gc
 
 FREEZE_EVERY_ROWS = 1000
+FREEZE_DELAY = 0.05
+"""Seconds between the frame that shows new rows and the freeze: the collection holds the
+GIL, and Textual writes the frame to the terminal from another thread."""
 
 
-def freeze_imports() -> None:
-    """Freeze what the imports made (modules, classes, Textual's and botocore's tables): it
-    lives as long as the process, and a full collection walking it in the middle of start-up
-    costs ~45 ms before the first rows. No collection first: right after the imports
-    almost nothing is garbage (measured: 5 objects)."""
+def freeze_startup() -> None:
+    """Freeze what start-up made (modules, classes, the clients' service models and endpoint
+    tables): it lives as long as the process, and a full collection walking it in the middle
+    of start-up costs ~45 ms before the first rows. No collection first (it would delay the
+    first rows too): after the imports and the clients almost nothing is garbage (measured:
+    5 objects)."""
     gc.freeze()
 
 

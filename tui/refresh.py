@@ -188,6 +188,16 @@ class RefreshEngine:
         self._prefetched = asyncio.ensure_future(self._fetch_refresh())
         return self._prefetched
 
+    def take_prefetched(self) -> RefreshBatch | None:
+        """The prefetched refresh if it has landed already (and is still current), used up:
+        the UI applies it before its first frame. None: fetch as usual."""
+        task = self._prefetched
+        if task is None or not task.done() or task.cancelled() or task.exception() is not None:
+            return None
+        self._prefetched = None
+        batch = task.result()
+        return batch if batch.generation == self._generation else None
+
     async def fetch_refresh(self) -> RefreshBatch:
         """First page of every source plus describes of its active jobs, all sources at once."""
         prefetched, self._prefetched = self._prefetched, None

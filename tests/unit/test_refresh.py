@@ -155,6 +155,19 @@ async def test_a_prefetched_refresh_is_the_next_fetch_and_costs_nothing_more():
     assert source.calls == {"list": 2}
 
 
+async def test_a_prefetched_refresh_that_landed_can_be_taken_at_once():
+    source = source_with(12)
+    engine = make_engine(source)
+    engine.prefetch_refresh()
+    assert engine.take_prefetched() is None  # not landed yet: fetch as usual
+    await asyncio.sleep(0.01)
+    batch = engine.take_prefetched()
+    assert batch is not None and len(engine.apply_refresh(batch).new) == 5
+    assert engine.take_prefetched() is None
+    await refresh(engine)  # used up: the next tick fetches
+    assert source.calls == {"list": 2}
+
+
 async def test_a_prefetched_refresh_from_older_filters_is_not_used():
     source = source_with(12)
     engine = make_engine(source)

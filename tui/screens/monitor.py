@@ -28,7 +28,7 @@ from ..config import Settings, config_path
 from ..console_url import console_url
 from ..dialogs import ConfirmStopScreen, ExportScreen, StatusFilterScreen, stop_refusal
 from ..feed import SORT_COLUMNS
-from ..gc_freeze import RowFreezer
+from ..gc_freeze import FREEZE_DELAY, RowFreezer
 from ..models import STATUS_PHASES, Job, JobKind, Phase
 from ..notify import announce_finished
 from ..refresh import PageBatch, RefreshBatch, RefreshEngine, SourceState
@@ -141,7 +141,12 @@ class MonitorScreen(Screen[None]):
     def on_mount(self) -> None:
         self._show_source(0)
         self._header_timer = self.set_interval(HEADER_TICK, self._tick_header)
-        self.refresh_now()
+        batch = self.engine.take_prefetched()
+        if batch is None:
+            self.refresh_now()
+        else:  # it landed while Textual started up: the first frame shows the rows
+            self._refreshing = True
+            self.on_monitor_screen_refreshed(self.Refreshed(batch))
 
     def on_unmount(self) -> None:
         self._freezer.thaw()
@@ -262,10 +267,10 @@ class MonitorScreen(Screen[None]):
             self._load_more()
 
     def _rows_landed(self, count: int) -> None:
-        """Once enough rows have landed, freeze the heap after the frame that shows them
+        """Once enough rows have landed, freeze the heap once the frame that shows them is out
         (short GC pauses at 100k rows; see gc_freeze)."""
         if self._freezer.due(count):
-            self.call_after_refresh(self._freezer.freeze)
+            self.set_timer(FREEZE_DELAY, self._freezer.freeze)
 
     # ------------------------------------------------------------ what is shown
 
