@@ -331,3 +331,13 @@ async def test_profiles_keep_their_own_settings_while_sharing_botocores_data_fil
         assert (await east.get_credentials()).access_key == "A"
         assert (await west.get_credentials()).access_key == "C"
     assert {record.region for record in emulator.requests} == {"us-east-1", "eu-west-1"}
+
+
+async def test_clients_opened_up_front_leave_a_failure_to_the_first_call(emulator):
+    async with AwsPool.demo(emulator.endpoint_url, max_attempts=1) as pool:
+        good, bad = pool.build_sources([], ["us-east-1", "not a region!"], ["bedrock"])
+        await pool.open_clients()  # must not raise: the bad region's client cannot be made
+        assert (await good.list_page(Filters())).jobs
+        with pytest.raises(Exception) as caught:
+            await bad.list_page(Filters())
+    assert classify(caught.value).kind == "service"
