@@ -137,3 +137,30 @@ def test_job_matches_time_window_and_lets_unknown_times_through():
     assert job_matches(make_job(created=noon), Filters(submitted_after=noon - dt.timedelta(hours=1)))
     assert not job_matches(make_job(created=noon), Filters(submitted_before=dt.datetime(2025, 1, 1, 11)))
     assert job_matches(make_job(created=None), Filters(submitted_after=noon))
+
+
+def test_first_page_memo_reads_only_items_that_changed_and_keeps_only_the_last_page():
+    from tui.sources.base import SourceKey
+    from tui.sources.wire import FirstPageMemo
+
+    source = bedrock.BedrockSource(SourceKey(None, "us-east-1", JobKind.BEDROCK), None)
+    read: list[str] = []
+
+    def read_item(item: object, where: str) -> Job:
+        read.append(where)
+        return source.job_from(item, where)
+
+    def item(number: int, status: str = "Completed") -> dict:
+        return {"jobArn": f"arn:{number}", "jobName": f"job-{number}", "status": status, "submitTime": "2025-03-04T05:06:07Z"}
+
+    memo = FirstPageMemo("jobArn")
+    first = memo.read([item(1), item(2), "not an item"], read_item, "page")
+    assert read == ["page[0]", "page[1]", "page[2]"] and first[2].notes
+    read.clear()
+    again = memo.read([item(0), item(1), item(2, "Failed"), "not an item"], read_item, "page")
+    assert read == ["page[0]", "page[2]", "page[3]"]  # new, changed, and what has no ARN
+    assert again[1] is first[0] and again[2].status == "Failed"
+    read.clear()
+    memo.read([item(1)], read_item, "page")
+    memo.read([item(2)], read_item, "page")  # seen two pages ago only: read again
+    assert read == ["page[0]"]

@@ -17,7 +17,7 @@ from ..errors import InvalidPageToken
 from ..models import Job, JobDetail, JobKind, RecordCounts, phase_of
 from .base import Filters, Page, Source, SourceKey
 from .filtering import aware, job_matches, resolve_status
-from .wire import ItemReader, capture_documents, document_of, iso_time, item_list, next_token_of
+from .wire import FirstPageMemo, ItemReader, capture_documents, document_of, iso_time, item_list, next_token_of
 
 SERVICE = "bedrock"
 MAX_PAGE_SIZE = 1000
@@ -56,6 +56,7 @@ class BedrockSource(Source):
         self.key = key
         self._client = client
         self._source_id = key.id  # one string shared by every row, not one per row
+        self._first_page = FirstPageMemo("jobArn")
         self.first_page_size = _clamp(first_page_size)
         self.page_size = _clamp(page_size)
 
@@ -94,7 +95,10 @@ class BedrockSource(Source):
             raise
         document = document_of(response)
         items = item_list(document, "invocationJobSummaries")
-        jobs = [self.job_from(item, f"invocationJobSummaries[{index}]") for index, item in enumerate(items)]
+        if token is None:  # the page every refresh tick lists again
+            jobs = self._first_page.read(items, self.job_from, "invocationJobSummaries")
+        else:
+            jobs = [self.job_from(item, f"invocationJobSummaries[{index}]") for index, item in enumerate(items)]
         return Page([job for job in jobs if job_matches(job, filters)], next_token_of(document))
 
     async def describe(self, arn: str) -> JobDetail:

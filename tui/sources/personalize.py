@@ -17,7 +17,7 @@ from ..errors import InvalidPageToken, MalformedResponse
 from ..models import Job, JobDetail, JobKind, phase_of
 from .base import Filters, Page, Source, SourceKey, StopNotSupported
 from .filtering import job_matches, resolve_status
-from .wire import ItemReader, capture_documents, document_of, iso_time, item_list, next_token_of
+from .wire import FirstPageMemo, ItemReader, capture_documents, document_of, iso_time, item_list, next_token_of
 
 SERVICE = "personalize"
 MAX_PAGE_SIZE = 100
@@ -74,6 +74,7 @@ class PersonalizeSource(Source):
         self._client = client
         self._source_id = key.id  # one string shared by every row, not one per row
         self._api = _APIS[key.kind]
+        self._first_page = FirstPageMemo(self._api.arn_field)
         self.page_size = _clamp(page_size)
         self.solution_version_arn = solution_version_arn
 
@@ -97,7 +98,11 @@ class PersonalizeSource(Source):
             raise
         document = document_of(response)
         field = self._api.list_field
-        jobs = [self.job_from(item, f"{field}[{index}]") for index, item in enumerate(item_list(document, field))]
+        items = item_list(document, field)
+        if token is None:  # the page every refresh tick lists again
+            jobs = self._first_page.read(items, self.job_from, field)
+        else:
+            jobs = [self.job_from(item, f"{field}[{index}]") for index, item in enumerate(items)]
         jobs = [job for job in jobs if job_matches(job, filters)]
         jobs.sort(key=_created_key, reverse=filters.newest_first)
         return Page(jobs, next_token_of(document))

@@ -20,11 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from botocore.utils import parse_timestamp
 
 from ..errors import MalformedResponse
+from ..models import Job
 
 DOCUMENT_KEY = "BatchtopDocument"
 _EMPTY_BODY = b"{}"
@@ -191,3 +192,30 @@ class ItemReader:
             usedforsecurity=False,
         ).hexdigest()[:16]
         return f"unknown-arn:{digest}"
+
+
+class FirstPageMemo:
+    """The jobs read from the last first page, by ARN, next to the raw items they came from.
+
+    Every refresh tick lists the same first page, and most of its items come back exactly as
+    before: comparing an item with last time's costs far less than reading it into a Job
+    again (validation included), and hands the feed the very same Job, which it compares in
+    no time. Only the latest first page is kept.
+    """
+
+    def __init__(self, arn_field: str) -> None:
+        self._arn_field = arn_field
+        self._last: dict[str, tuple[dict[str, Any], Job]] = {}
+
+    def read(self, items: list[Any], read_item: Callable[[object, str], Job], where: str) -> list[Job]:
+        """`read_item(item, f"{where}[index]")` for each item not seen unchanged last time."""
+        last, kept, jobs = self._last, {}, []
+        for index, item in enumerate(items):
+            arn = item.get(self._arn_field) if isinstance(item, dict) else None
+            seen = last.get(arn) if isinstance(arn, str) else None
+            job = seen[1] if seen is not None and seen[0] == item else read_item(item, f"{where}[{index}]")
+            if isinstance(arn, str):
+                kept[arn] = (item, job)
+            jobs.append(job)
+        self._last = kept
+        return jobs
