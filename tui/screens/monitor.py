@@ -145,8 +145,7 @@ class MonitorScreen(Screen[None]):
         if batch is None:
             self.refresh_now()
         else:  # it landed while Textual started up: the first frame shows the rows
-            self._refreshing = True
-            self.on_monitor_screen_refreshed(self.Refreshed(batch))
+            self._apply_refresh(batch)
 
     def on_unmount(self) -> None:
         self._freezer.thaw()
@@ -182,9 +181,13 @@ class MonitorScreen(Screen[None]):
         self.post_message(self.Refreshed(await self.engine.fetch_refresh()))
 
     def on_monitor_screen_refreshed(self, message: Refreshed) -> None:
+        self._apply_refresh(message.batch)
+
+    def _apply_refresh(self, batch: RefreshBatch) -> None:
+        """Merge a refresh into the table in one step, then arm the next tick."""
         seen = self.table.visible_arns()
         with self.table.keeping_position():
-            delta = self.engine.apply_refresh(message.batch)
+            delta = self.engine.apply_refresh(batch)
         self._rows_landed(len(delta.new))
         if self._started:  # the first load is all new: nothing to point out
             self.table.flash(delta.new | delta.changed)
