@@ -383,6 +383,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
     def on_resize(self) -> None:
         self._update_virtual_size()
         self._scroll_to_cursor()
+        self.check_near_end()  # taller, or sized for the first time: the rows may not fill it
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
