@@ -239,7 +239,8 @@ class MonitorScreen(Screen[None]):
     # ------------------------------------------------------------ paging
 
     def on_job_table_near_end(self, _message: JobTable.NearEnd) -> None:
-        self._load_more()
+        if self.table.near_end:  # still: rows may have landed since it was posted
+            self._load_more()
 
     def _load_more(self) -> None:
         view = self.table.view
