@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.command import CommandList, CommandPalette
 
 from tui.models import JobKind, Phase
+from tui.widgets.job_table import JobTable
 from tui.widgets.source_list import SourceList
 from ui_rows import header, pane, wait_for
 
@@ -33,6 +34,19 @@ async def test_first_refresh_fills_table_pane_and_header(make_app) -> None:
         assert "running" in text and "100 loaded · more" in text
         kinds = {app.table.view[index].kind for index in range(app.table.row_count)}
         assert kinds == set(JobKind)
+
+
+async def test_a_stale_near_end_loads_no_page(make_app, emulator) -> None:
+    """NearEnd is posted, then handled later: by then the rows may fill the table (start-up:
+    the table is sized before the first rows land)."""
+    app = make_app(kinds=["bedrock"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        assert not app.table.near_end
+        app.table.post_message(JobTable.NearEnd(app.table))
+        await pilot.pause(0.2)
+        assert emulator.calls["ListModelInvocationJobs"] == 1
+        assert app.table.row_count == 100
 
 
 async def test_cursor_and_viewport_stay_put_when_a_refresh_inserts_jobs_above(make_app, world) -> None:
