@@ -113,13 +113,14 @@ class BedrockSource(Source):
         """One job summary (list item or Get response) → Job; unreadable fields become notes.
 
         100,000 rows are held at once, so values that repeat from row to row (status, model,
-        invocation type, message) are interned, and a finished job's end time shares the
-        object of its last-modified time when they are equal (they usually are).
+        invocation type, message) are interned, and equal values within a row share one
+        object: a finished job's end and last-modified times, its total and processed counts.
         """
         read = ItemReader(item, where)
         arn = read.identity("jobArn", "jobName", "submitTime")
         status = sys.intern(read.text("status", required=True))
-        counts = [read.count(field) for field in _COUNT_FIELDS]
+        shared: dict[int | None, int | None] = {}
+        counts = [shared.setdefault(count, count) for count in (read.count(field) for field in _COUNT_FIELDS)]
         updated = read.time("lastModifiedTime")
         ended = read.time("endTime")
         invocation_type = read.optional_text("modelInvocationType")
