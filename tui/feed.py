@@ -13,6 +13,7 @@ is updated in place, never shown twice; a terminal job never goes back to an act
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from bisect import bisect_left, bisect_right
@@ -28,12 +29,12 @@ SortKey = Callable[[Job], float]
 
 
 def _newest_first_key(job: Job) -> float:
-    created = job.created
+    created = job.created or job.listed_at
     return -created.timestamp() if created is not None else _INF
 
 
 def _oldest_first_key(job: Job) -> float:
-    created = job.created
+    created = job.created or job.listed_at
     return created.timestamp() if created is not None else _INF
 
 
@@ -220,9 +221,13 @@ class JobFeed:
         return change
 
     def merge(self, jobs: Iterable[Job]) -> FeedChange:
-        """Update loaded jobs in place and insert the others where their creation time puts them."""
+        """Update loaded jobs in place and insert the others where their creation time puts them.
+
+        `jobs` come in the service's listing order: a job whose creation time could not be
+        read is placed by its neighbours' (see `Job.listed_at`).
+        """
         change = FeedChange()
-        for job in jobs:
+        for job in _placed(list(jobs)):
             self._upsert(job, change, insert=True)
         return change
 
@@ -243,6 +248,8 @@ class JobFeed:
                 change.inserted.append(job)
             return
         old = rows[position]
+        if job.order_time is None and old.order_time is not None:  # it stays where it was
+            job = dataclasses.replace(job, listed_at=old.order_time)
         if old == job or (old.phase.terminal and not job.phase.terminal):
             return
         if self.key(old) == self.key(job):
@@ -260,6 +267,24 @@ class JobFeed:
             self._active.discard(job.arn)
         elif step > 0:
             self._active.add(job.arn)
+
+
+def _placed(jobs: list[Job]) -> list[Job]:
+    """Jobs in listing order, each one without a creation time given its nearest listed
+    neighbour's (the one before it, else the one after it) as `listed_at`."""
+    if all(job.created is not None for job in jobs):
+        return jobs
+    times = [job.order_time for job in jobs]
+    placed = []
+    for index, job in enumerate(jobs):
+        if job.order_time is None:
+            before = next((time for time in reversed(times[:index]) if time is not None), None)
+            near = before or next((time for time in times[index + 1 :] if time is not None), None)
+            if near is not None:
+                job = dataclasses.replace(job, listed_at=near)
+                times[index] = near
+        placed.append(job)
+    return placed
 
 
 # ---------------------------------------------------------------- views

@@ -145,6 +145,15 @@ class Job:
     invocation_type: str | None = None
     records: RecordCounts | None = None
     notes: tuple[str, ...] = ()
+    listed_at: dt.datetime | None = None
+    """Only for a job whose creation time could not be read: its neighbour's in the service's
+    listing, so the row sorts where the service listed it instead of sinking to the bottom as
+    pages load (and dragging the cursor with it). Never shown."""
+
+    @property
+    def order_time(self) -> dt.datetime | None:
+        """The time the job sorts by: its creation time, else where it was listed."""
+        return self.created or self.listed_at
 
 
 @dataclass(frozen=True, slots=True)

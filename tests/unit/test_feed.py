@@ -126,12 +126,25 @@ def test_counts_and_active_jobs_follow_every_change():
     assert feed.active_arns == {"arn:a:3"}
 
 
-def test_oldest_first_order_and_jobs_without_creation_time_go_last():
+def test_a_job_without_creation_time_stays_where_the_service_listed_it():
+    """Not at the bottom: there it would sink below every later page, dragging the cursor."""
     feed = JobFeed(newest_first=False)
     feed.start([job(1), job(2), job(9, created=None)], "t")
-    feed.merge([job(0), job(5)])
-    assert [j.arn for j in feed] == [f"arn:a:{n}" for n in (0, 1, 2, 5, 9)]
-    assert feed.frontier_key() == job(5).created.timestamp()
+    feed.merge_page([job(0), job(5), job(7)], None)
+    assert [j.arn for j in feed] == [f"arn:a:{n}" for n in (0, 1, 2, 9, 5, 7)]
+    feed.update([job(9, "Completed", created=None)])  # a describe that still cannot read it
+    assert [j.arn for j in feed] == [f"arn:a:{n}" for n in (0, 1, 2, 9, 5, 7)]
+    assert feed.get("arn:a:9").created is None  # placed, never shown as a creation time
+    assert feed.frontier_key() == job(7).created.timestamp()
+    assert_indexed(feed)
+
+
+def test_a_page_whose_first_job_has_no_creation_time_places_it_by_the_next_one():
+    feed = JobFeed()
+    feed.start([job(9, created=None), job(8), job(7)], "t")
+    feed.merge_page([job(3, created=None)], None)  # no neighbour at all: it goes last
+    assert [j.arn for j in feed] == [f"arn:a:{n}" for n in (9, 8, 7, 3)]
+    assert_indexed(feed)
 
 
 def test_a_changed_creation_time_moves_the_row():
