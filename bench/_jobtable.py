@@ -19,7 +19,7 @@ from tui.clock import fixed_clock
 from tui.gc_freeze import FREEZE_DELAY, RowFreezer
 from tui.models import Job, JobDetail, JobKind
 from tui.refresh import Delta, RefreshEngine
-from tui.sources.base import Filters, Page, Source, SourceKey
+from tui.models import Filters, Page, Source, SourceKey
 from tui.widgets.job_table import JobTable
 
 from _jobs import EPOCH, job_at, make_jobs

@@ -28,8 +28,7 @@ from botocore.loaders import Loader, create_loader
 
 from . import __version__
 from .errors import classify
-from .models import JobKind
-from .sources.base import Source, SourceKey
+from .models import JobKind, Source, SourceKey
 
 DEFAULT_REGION = "us-east-1"
 DEMO_CREDENTIALS = {"aws_access_key_id": "batchtop-demo", "aws_secret_access_key": "batchtop-demo"}

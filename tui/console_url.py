@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from .models import Job, JobKind
-from .sources.base import split_source_id
+from .models import Job, JobKind, split_source_id
 
 _ARN = re.compile(
     r"arn:(?P<partition>aws(?:-[a-z]+)*):(?P<service>[a-z0-9-]+):"

@@ -16,43 +16,15 @@ import botocore.exceptions as bx
 from botocore.parsers import ResponseParserError
 from pydantic import ValidationError
 
+from .models import Problem, ProblemKind
 from .sanitize import clean
 
-KINDS = (
-    "sso_expired",
-    "no_credentials",
-    "expired_token",
-    "access_denied",
-    "throttled",
-    "network",
-    "service",
-    "not_found",
-    "malformed",
-    "invalid_token",
-)
+KINDS = tuple(kind.value for kind in ProblemKind)
 
 _DETAIL_LENGTH = 160
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """What went wrong, as the UI and scripts show it.
-
-    `kind` is one of `KINDS`; `message` is one sentence ending with the fix;
-    `retry_after` is the wait the service asked for (throttling), when it said.
-    """
-
-    kind: str
-    message: str
-    retry_after: float | None = None
-
-    @property
-    def transient(self) -> bool:
-        """Problems that go away by themselves: retrying later is the fix."""
-        return self.kind in ("throttled", "network", "service")
-
-
-_TOKEN_REJECTED = Problem("invalid_token", "The service rejected the page token: listing restarted from the first page.")
+_TOKEN_REJECTED = Problem(ProblemKind.INVALID_TOKEN, "The service rejected the page token: listing restarted from the first page.")
 
 
 class InvalidPageToken(Exception):
@@ -113,27 +85,27 @@ def classify(exc: BaseException, profile: str | None = None) -> Problem:
     if isinstance(exc, InvalidPageToken):
         return _TOKEN_REJECTED
     if isinstance(exc, _SSO_ERRORS):
-        return Problem("sso_expired", f"AWS SSO session expired for {who}: run `{login}`.")
+        return Problem(ProblemKind.SSO_EXPIRED, f"AWS SSO session expired for {who}: run `{login}`.")
     if isinstance(exc, bx.ProfileNotFound):
         return Problem(
-            "no_credentials",
+            ProblemKind.NO_CREDENTIALS,
             f"AWS profile {_detail(getattr(exc, 'kwargs', {}).get('profile', profile))} is not configured: "
             "check --profile or add it with `aws configure`.",
         )
     if isinstance(exc, bx.NoCredentialsError):
         return Problem(
-            "no_credentials",
+            ProblemKind.NO_CREDENTIALS,
             f"No AWS credentials found for {who}: run `aws configure` or `{login}`, or set AWS_PROFILE.",
         )
     if isinstance(exc, bx.PartialCredentialsError):
         missing = _detail(getattr(exc, "kwargs", {}).get("cred_var", "a value"))
         return Problem(
-            "no_credentials",
+            ProblemKind.NO_CREDENTIALS,
             f"Incomplete AWS credentials for {who} (missing {missing}): complete them with `aws configure`.",
         )
     if isinstance(exc, bx.CredentialRetrievalError):
         return Problem(
-            "no_credentials",
+            ProblemKind.NO_CREDENTIALS,
             f"Could not get AWS credentials for {who} ({_detail(exc)}): "
             "check its credential_process, role or SSO settings in ~/.aws/config.",
         )
@@ -141,13 +113,13 @@ def classify(exc: BaseException, profile: str | None = None) -> Problem:
         return _classify_client_error(exc, who, login)
     if isinstance(exc, _MALFORMED_ERRORS):
         return Problem(
-            "malformed",
+            ProblemKind.MALFORMED,
             f"The service sent a response batchtop cannot read ({_detail(exc)}): "
             "it will retry; check the endpoint if this persists.",
         )
     if isinstance(exc, _NETWORK_ERRORS) or _is_aiohttp_client_error(exc):
-        return Problem("network", f"Cannot reach {_endpoint(exc)}: check the network, proxy or VPN; batchtop keeps retrying.")
-    return Problem("service", f"Unexpected error ({type(exc).__name__}: {_detail(exc)}): batchtop will retry.")
+        return Problem(ProblemKind.NETWORK, f"Cannot reach {_endpoint(exc)}: check the network, proxy or VPN; batchtop keeps retrying.")
+    return Problem(ProblemKind.SERVICE, f"Unexpected error ({type(exc).__name__}: {_detail(exc)}): batchtop will retry.")
 
 
 def _is_aiohttp_client_error(exc: BaseException) -> bool:
@@ -167,37 +139,37 @@ def _classify_client_error(exc: bx.ClientError, who: str, login: str) -> Problem
     action = f"{_SERVICE_NAMES.get(operation, 'the service')}:{operation}" if operation else "this API"
     if code in _EXPIRED_CODES:
         return Problem(
-            "expired_token",
+            ProblemKind.EXPIRED_TOKEN,
             f"The AWS credentials of {who} have expired: run `{login}` or refresh them in ~/.aws/credentials.",
         )
     if code in _INVALID_CREDENTIAL_CODES:
         return Problem(
-            "expired_token",
+            ProblemKind.EXPIRED_TOKEN,
             f"AWS rejected the credentials of {who} ({code}): run `{login}` or fix them in ~/.aws/credentials.",
         )
     if code in _DENIED_CODES or status == 403:
         return Problem(
-            "access_denied",
+            ProblemKind.ACCESS_DENIED,
             f"Access denied: {who} may not call {action} here: grant that IAM permission, "
             "or choose another --profile or --region.",
         )
     if code in _THROTTLE_CODES or status == 429:
         return Problem(
-            "throttled",
+            ProblemKind.THROTTLED,
             "AWS is throttling requests: batchtop slows down and retries by itself.",
             _retry_after(metadata),
         )
     if code in _TOKEN_CODES:
         return _TOKEN_REJECTED
     if code in _NOT_FOUND_CODES or status == 404:
-        return Problem("not_found", f"Not found ({detail}): check the ARN, region and profile.")
+        return Problem(ProblemKind.NOT_FOUND, f"Not found ({detail}): check the ARN, region and profile.")
     if status >= 500:
         return Problem(
-            "service",
+            ProblemKind.SERVICE,
             f"AWS had a server error ({code or status}: {detail}): batchtop retries; "
             "see the AWS Health Dashboard if it persists.",
         )
-    return Problem("service", f"The service rejected the request ({code or status}: {detail}): check the flags and filters.")
+    return Problem(ProblemKind.SERVICE, f"The service rejected the request ({code or status}: {detail}): check the flags and filters.")
 
 
 def _retry_after(metadata: dict) -> float | None:

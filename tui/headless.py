@@ -24,12 +24,13 @@ from rich.cells import set_cell_size
 
 from .aws import AwsPool
 from .console_url import parse_arn
-from .errors import Problem, classify
+from .errors import classify
 from .feed import created_key
-from .models import Job, JobKind, Phase
+from .models import Filters, Job, JobKind, Page, Phase, Problem, Source, SourceKey
 from .records import csv_columns, flat_record, job_record
 from .sanitize import clean
-from .sources import Filters, Page, Source, SourceKey, is_known_status, make_source, valid_statuses
+from .sources import make_source
+from .sources.filtering import is_known_status, valid_statuses
 from .sources import bedrock
 
 EXIT_OK = 0

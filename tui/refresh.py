@@ -20,10 +20,8 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from .clock import Clock, system_clock
-from .errors import Problem, classify
 from .feed import SORT_COLUMNS, FeedChange, FeedView, JobFeed, MergedView, SortedView, frontier
-from .models import Job, Phase
-from .sources.base import Filters, Page, Source, SourceKey
+from .models import Filters, Job, Page, Phase, Problem, ProblemKind, Source, SourceKey
 
 TOKEN_REJECTED = "page token rejected: listing restarted"
 GAP_RESTARTED = "too many new jobs since the last refresh: listing restarted"
@@ -216,7 +214,7 @@ class RefreshEngine:
         try:
             page = await state.source.list_page(filters, None)
         except Exception as exc:
-            return SourceRefresh(state.key, self._clock(), problem=classify(exc, state.key.profile))
+            return SourceRefresh(state.key, self._clock(), problem=_classify(exc, state.key.profile))
         jobs, token = list(page.jobs), page.next_token
         problem: Problem | None = None
         restart = False
@@ -244,7 +242,7 @@ class RefreshEngine:
             try:
                 page = await state.source.list_page(filters, token)
             except Exception as exc:
-                return token, True, classify(exc, state.key.profile)
+                return token, True, _classify(exc, state.key.profile)
             jobs.extend(page.jobs)
             token = page.next_token
             if token is None or not page.jobs or any(feed.index_of(job.arn) is not None for job in page.jobs):
@@ -270,7 +268,7 @@ class RefreshEngine:
             if isinstance(outcome, Job):
                 jobs.append(outcome)
             elif isinstance(outcome, Exception):
-                problem = problem or classify(outcome, state.key.profile)
+                problem = problem or _classify(outcome, state.key.profile)
             else:
                 raise outcome
         return jobs, problem
@@ -330,14 +328,14 @@ class RefreshEngine:
             page = await state.source.list_page(filters, token)
             return PageBatch(generation, state.key, token, self._clock(), page=page)
         except Exception as exc:
-            problem = classify(exc, profile)
-            if problem.kind != "invalid_token":
+            problem = _classify(exc, profile)
+            if problem.kind is not ProblemKind.INVALID_TOKEN:
                 return PageBatch(generation, state.key, token, self._clock(), problem=problem)
         try:
             page = await state.source.list_page(filters, None)
             return PageBatch(generation, state.key, token, self._clock(), page=page, restarted=True)
         except Exception as exc:
-            return PageBatch(generation, state.key, token, self._clock(), problem=classify(exc, profile), restarted=True)
+            return PageBatch(generation, state.key, token, self._clock(), problem=_classify(exc, profile), restarted=True)
 
     def apply_page(self, batch: PageBatch | None) -> Delta:
         """Append a page (sync). A page from a token the feed has moved past only updates rows."""
@@ -401,6 +399,13 @@ class RefreshEngine:
                 delta.changed.add(new.arn)
                 if new.phase.terminal and not old.phase.terminal:
                     delta.finished.append(new)
+
+
+def _classify(exc: BaseException, profile: str | None) -> Problem:
+    """`errors.classify`, imported at the first failure: importing the engine loads no botocore."""
+    from .errors import classify
+
+    return classify(exc, profile)
 
 
 def _gap_above(feed: JobFeed, jobs: list[Job], token: str | None) -> bool:

@@ -10,7 +10,9 @@ import pytest
 from tui.aws import AwsPool
 from tui.errors import InvalidPageToken, MalformedResponse, classify
 from tui.models import JobKind, Phase, phase_of
-from tui.sources import BedrockSource, Filters, PersonalizeSource, StopNotSupported
+from tui.models import Filters, StopNotSupported
+from tui.sources.bedrock import BedrockSource
+from tui.sources.personalize import PersonalizeSource
 
 KINDS = list(JobKind)
 ARN_FIELD = {JobKind.BEDROCK: "jobArn", JobKind.PERSONALIZE: "batchInferenceJobArn", JobKind.SEGMENT: "batchSegmentJobArn"}

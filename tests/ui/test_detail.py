@@ -21,7 +21,7 @@ from tui.refresh import RefreshEngine
 from tui.screens import detail as detail_module
 from tui.screens.detail import DetailScreen
 from tui.screens.help import HelpScreen
-from tui.sources.base import Filters
+from tui.models import Filters
 from ui_rows import wait_for
 
 SIZE = (120, 40)

@@ -20,7 +20,7 @@ from tui.emulator import EmulatorThread
 from tui.emulator.tokens import PageTokens
 from tui.models import JobKind
 from tui.refresh import TOKEN_REJECTED
-from tui.sources.base import Page
+from tui.models import Page
 from tui.widgets.source_list import SourceList
 from ui_rows import header, pane, wait_for
 

@@ -12,7 +12,8 @@ from aiohttp.client_reqrep import ConnectionKey
 from botocore.parsers import ResponseParserError
 from pydantic import TypeAdapter, ValidationError
 
-from tui.errors import KINDS, InvalidPageToken, MalformedResponse, Problem, classify
+from tui.errors import KINDS, InvalidPageToken, MalformedResponse, classify
+from tui.models import Problem
 
 
 def client_error(code: str, status: int, operation: str = "ListModelInvocationJobs", headers: dict | None = None):

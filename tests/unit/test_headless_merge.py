@@ -12,7 +12,7 @@ import pytest
 
 from tui.headless import _merge
 from tui.models import Job, JobKind, Phase
-from tui.sources.base import Filters, Page, Source, SourceKey
+from tui.models import Filters, Page, Source, SourceKey
 
 T0 = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
 

@@ -16,7 +16,7 @@ from tui.errors import InvalidPageToken
 from tui.feed import FeedView, MergedView, SortedView
 from tui.models import Job, JobDetail, JobKind, phase_of
 from tui.refresh import GAP_RESTARTED, MAX_BACKOFF, MAX_GAP_PAGES, TOKEN_REJECTED, RefreshEngine
-from tui.sources.base import Filters, Page, Source, SourceKey
+from tui.models import Filters, Page, Source, SourceKey
 
 T0 = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
 NOW = T0 + dt.timedelta(days=30)

@@ -9,7 +9,7 @@ import pytest
 from tui.errors import MalformedResponse
 from tui.models import Job, JobKind, Phase, phase_of
 from tui.sources import bedrock, personalize
-from tui.sources.base import Filters
+from tui.models import Filters
 from tui.sources.filtering import is_known_status, job_matches, resolve_status, valid_statuses
 from tui.sources.wire import ItemReader, item_list, next_token_of, parse_time
 
@@ -140,7 +140,7 @@ def test_job_matches_time_window_and_lets_unknown_times_through():
 
 
 def test_first_page_memo_reads_only_items_that_changed_and_keeps_only_the_last_page():
-    from tui.sources.base import SourceKey
+    from tui.models import SourceKey
     from tui.sources.wire import FirstPageMemo
 
     source = bedrock.BedrockSource(SourceKey(None, "us-east-1", JobKind.BEDROCK), None)

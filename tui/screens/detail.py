@@ -27,10 +27,9 @@ from ..clipboard import copy_to_clipboard
 from ..clock import Clock
 from ..console_url import console_url
 from ..dialogs import ConfirmStopScreen, stop_refusal
-from ..errors import Problem, classify
-from ..models import Job, JobDetail
+from ..errors import classify
+from ..models import Job, JobDetail, Problem, Source
 from ..sanitize import clean, safe_text
-from ..sources.base import Source
 from ..stylesheets import stylesheet
 from .detail_view import VALUE_LIMIT, DetailView, RateMeter, job_json, label_width, rows_table
 

@@ -19,9 +19,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..console_url import console_url, parse_arn
-from ..models import Job, JobDetail, Phase, RecordCounts
+from ..models import Job, JobDetail, Phase, RecordCounts, split_source_id
 from ..sanitize import clean, safe_text
-from ..sources.base import split_source_id
 from ..widgets.columns import format_span
 
 VALUE_LIMIT = 20_000

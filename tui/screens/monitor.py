@@ -29,11 +29,10 @@ from ..console_url import console_url
 from ..dialogs import ConfirmStopScreen, ExportScreen, StatusFilterScreen, stop_refusal
 from ..feed import SORT_COLUMNS
 from ..gc_freeze import FREEZE_DELAY, RowFreezer
-from ..models import STATUS_PHASES, Job, JobKind, Phase
+from ..models import STATUS_PHASES, Filters, Job, JobKind, Phase, SourceKey
 from ..notify import announce_finished
 from ..refresh import PageBatch, RefreshBatch, RefreshEngine, SourceState
 from ..sanitize import clean
-from ..sources.base import Filters, SourceKey
 from ..stylesheets import stylesheet
 from ..widgets.header import HeaderState, MonitorHeader
 from ..widgets.job_table import JobTable

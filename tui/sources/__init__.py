@@ -1,33 +1,19 @@
-"""Source adapters: one per job kind, the only code that knows AWS field names."""
+"""Source adapters: one per job kind, the only code that knows AWS field names.
+
+Adapters are imported when a source is made, not with this package: the feed, the engine and
+the widgets never load botocore or an adapter.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..models import JobKind
-from . import bedrock, personalize
-from .base import Filters, Page, Source, SourceKey, StopNotSupported
-from .bedrock import BedrockSource
-from .filtering import is_known_status, job_matches, resolve_status, valid_statuses
-from .personalize import PersonalizeSource
+from ..models import JobKind, Source, SourceKey
 
 if TYPE_CHECKING:
     from ..aws import AwsPool
 
-__all__ = [
-    "BedrockSource",
-    "Filters",
-    "Page",
-    "PersonalizeSource",
-    "Source",
-    "SourceKey",
-    "StopNotSupported",
-    "is_known_status",
-    "job_matches",
-    "make_source",
-    "resolve_status",
-    "valid_statuses",
-]
+__all__ = ["make_source"]
 
 
 def make_source(
@@ -40,7 +26,11 @@ def make_source(
     """The adapter for `key`, on the pool's shared client for its (profile, region, service)."""
     sizes = {name: value for name, value in (("first_page_size", first_page_size), ("page_size", page_size)) if value}
     if key.kind is JobKind.BEDROCK:
+        from . import bedrock
+
         client = pool.slot(key.profile, key.region, bedrock.SERVICE, bedrock.prepare_client)
-        return BedrockSource(key, client, **sizes)
+        return bedrock.BedrockSource(key, client, **sizes)
+    from . import personalize
+
     client = pool.slot(key.profile, key.region, personalize.SERVICE, personalize.prepare_client)
-    return PersonalizeSource(key, client, page_size=page_size or personalize.MAX_PAGE_SIZE)
+    return personalize.PersonalizeSource(key, client, page_size=page_size or personalize.MAX_PAGE_SIZE)

@@ -14,8 +14,7 @@ import sys
 import botocore.exceptions as bx
 
 from ..errors import InvalidPageToken
-from ..models import Job, JobDetail, JobKind, RecordCounts, phase_of
-from .base import Filters, Page, Source, SourceKey
+from ..models import Filters, Job, JobDetail, JobKind, Page, RecordCounts, Source, SourceKey, phase_of
 from .filtering import aware, job_matches, resolve_status
 from .wire import FirstPageMemo, ItemReader, capture_documents, document_of, iso_time, item_list, next_token_of
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..models import STATUS_PHASES, Job, Phase, phase_of
-from .base import Filters
+from ..models import STATUS_PHASES, Filters, Job, Phase, phase_of
 
 _PHASES_BY_NAME = {phase.value: phase for phase in Phase}
 _RAW_BY_FOLDED = {raw.casefold(): raw for raw in STATUS_PHASES}

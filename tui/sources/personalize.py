@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import botocore.exceptions as bx
 
 from ..errors import InvalidPageToken, MalformedResponse
-from ..models import Job, JobDetail, JobKind, phase_of
-from .base import Filters, Page, Source, SourceKey, StopNotSupported
+from ..models import Filters, Job, JobDetail, JobKind, Page, Source, SourceKey, StopNotSupported, phase_of
 from .filtering import job_matches, resolve_status
 from .wire import FirstPageMemo, ItemReader, capture_documents, document_of, iso_time, item_list, next_token_of
 

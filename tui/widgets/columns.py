@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..models import Job, JobKind, Phase
+from ..models import Job, JobKind, Phase, split_source_id
 from ..sanitize import clean
-from ..sources.base import split_source_id
 
 GUTTER = 2  # cursor marker + notify mark
 BAR_CELLS = 6

@@ -18,9 +18,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from ..models import Phase
+from ..models import Phase, SourceKey
 from ..sanitize import clean
-from ..sources.base import SourceKey
 from .columns import counts_text
 
 
