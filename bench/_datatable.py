@@ -4,6 +4,11 @@ Used the ordinary way (`add_columns` with auto widths, `add_rows`, `update_cell`
 row cursor, and Home/End bound to the first/last row as in batchtop (DataTable's own End
 goes to the last column). Rows are formatted strings, made one job at a time so that
 the process holds only what the DataTable holds.
+
+`DataTableSubject(freeze=True)` ("DataTable+freeze") gives DataTable's process the same
+garbage-collector treatment as batchtop's table (tui/gc_freeze.py: freeze the heap once
+enough rows have landed), so the comparison does not credit batchtop with a GC setting
+that any app could use.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from tui.gc_freeze import FREEZE_DELAY, RowFreezer
 from tui.models import Job
 
 from _jobs import make_jobs
@@ -49,13 +55,13 @@ class DataTableApp(App):
 class DataTableSubject:
     """What table.py drives: load, append, change rows, read the cursor."""
 
-    name = "DataTable"
-
-    def __init__(self, columns: list[str], formatters: dict) -> None:
+    def __init__(self, columns: list[str], formatters: dict, *, freeze: bool = False) -> None:
+        self.name = "DataTable+freeze" if freeze else "DataTable"
         self.columns = columns
         self.formatters = formatters
         self.app = DataTableApp(columns)
         self.active: frozenset[int] = frozenset()
+        self.freezer = RowFreezer() if freeze else None
 
     async def ready(self, pilot) -> None:  # type: ignore[no-untyped-def]
         """Nothing to wire: the table is mounted and focused on mount."""
@@ -73,8 +79,12 @@ class DataTableSubject:
     def _add(self, jobs: Iterable[Job]) -> None:
         """`add_row` keyed by ARN, so a refresh can find the row again (what an app needs)."""
         table = self.app.table
+        added = 0
         for job in jobs:
             table.add_row(*cells(job, self.columns, self.formatters), key=job.arn)
+            added += 1
+        if self.freezer is not None and self.freezer.due(added):
+            table.set_timer(FREEZE_DELAY, self.freezer.freeze)
 
     async def prepare_refresh(self, updates: list[Job]) -> None:
         self._updates = updates

@@ -21,8 +21,10 @@ as the driver posts it (no pilot sleeps in the timed span). Measured per (widget
   repaints the scrollbar one 60 Hz tick later);
 - refresh: 100 rows change (30 on screen, 70 far below), until the frame (5 refreshes);
 - peak RSS of the child (getrusage ru_maxrss), which holds the rows and the widget.
-The DataTable at 100k takes seconds per data change (its column widths are re-measured
-over every row); each child has a time limit and reports what it reached.
+The DataTable at 100k takes seconds per data change (on each update it rebuilds its row
+order and the rows' y-offsets over every row); each child has a time limit and reports what
+it reached. "DataTable+freeze" is DataTable with batchtop's GC treatment (tui/gc_freeze.py),
+so the GC freeze is not counted as the Line-API table's win.
 
 Then the whole app (`--app-jobs`, default 100,000): the real `python -m tui --source bedrock`
 in a 120×40 pseudo-terminal against a `batchtop emulate --speed 0` subprocess, End pressed
@@ -48,7 +50,7 @@ from _harness import emit, peak_rss_mb, print_machine, print_table, ratio, run_c
 
 SIZE = (120, 40)
 KEYS = ("down", "pagedown", "end")
-SUBJECTS = ("batchtop", "DataTable")
+SUBJECTS = ("batchtop", "DataTable", "DataTable+freeze")
 REPEATS = 5  # pages appended, refreshes applied
 
 
@@ -64,7 +66,7 @@ def _columns():
 
 def _subject(name: str):
     columns = _columns()
-    if name == "DataTable":
+    if name in ("DataTable", "DataTable+freeze"):
         import datetime as dt
 
         from _datatable import DataTableSubject
@@ -77,7 +79,7 @@ def _subject(name: str):
             column.title: (lambda job, key=column.key, width=column.width: cell_text(job, key, width, now))
             for column in columns
         }
-        return DataTableSubject([column.title for column in columns], formatters)
+        return DataTableSubject([column.title for column in columns], formatters, freeze=name == "DataTable+freeze")
     from _jobtable import JobTableSubject
 
     return JobTableSubject()
@@ -204,7 +206,7 @@ def _run(sizes: list[int], presses: int, timeouts: dict[str, float]) -> dict:
                 record["error"] = child.stderr_tail
             results.setdefault(str(size), {})[name] = record
             status = "timed out" if child.timed_out else f"exit {child.returncode}"
-            print(f"  {name:9} {size:>7,} rows: {status} after {child.elapsed:.0f} s", file=sys.stderr, flush=True)
+            print(f"  {name:16} {size:>7,} rows: {status} after {child.elapsed:.0f} s", file=sys.stderr, flush=True)
             if record.get("error"):
                 print(record["error"], file=sys.stderr)
     return results
@@ -261,25 +263,27 @@ def _seconds_ms(record: dict | None) -> float | None:
 def _print(results: dict) -> None:
     rows = []
     for size, by_subject in results.get("widgets", {}).items():
-        ours, theirs = by_subject.get("batchtop", {}), by_subject.get("DataTable", {})
+        ours = by_subject.get("batchtop", {})
+        others = [by_subject.get(name, {}) for name in SUBJECTS[1:]]
+
+        def row(measure: str, pick) -> None:  # noqa: ANN001 - record -> figure
+            a, *bs = [pick(record) for record in (ours, *others)]
+            rows.append([int(size), measure, a, *bs, *[ratio(b, a) for b in bs]])
+
         for key in KEYS:
             for stat in ("p50", "p95", "max"):
-                a = (ours.get("keys", {}).get(key) or {}).get(stat)
-                b = (theirs.get("keys", {}).get(key) or {}).get(stat)
-                rows.append([int(size), f"{key} {stat} ms", a, b, ratio(a, b), ratio(b, a)])
-        a, b = _seconds_ms(ours.get("load")), _seconds_ms(theirs.get("load"))
-        rows.append([int(size), "load all ms", a, b, ratio(a, b), ratio(b, a)])
+                row(f"{key} {stat} ms", lambda r, key=key, stat=stat: (r.get("keys", {}).get(key) or {}).get(stat))
+        row("load all ms", lambda r: _seconds_ms(r.get("load")))
         for label, field in (("append 1,000", "append"), ("refresh 100", "refresh")):
             for stat in ("first_p50", "p50", "max") if field == "append" else ("p50", "max"):
-                a, b = (ours.get(field) or {}).get(stat), (theirs.get(field) or {}).get(stat)
                 name = "p50, first frame" if stat == "first_p50" else stat
-                rows.append([int(size), f"{label} {name} ms", a, b, ratio(a, b), ratio(b, a)])
-        a, b = ours.get("peak_rss_mb"), theirs.get("peak_rss_mb")
-        rows.append([int(size), "peak RSS MB", a, b, ratio(a, b), ratio(b, a)])
-        for name, record in (("batchtop", ours), ("DataTable", theirs)):
+                row(f"{label} {name} ms", lambda r, field=field, stat=stat: (r.get(field) or {}).get(stat))
+        row("peak RSS MB", lambda r: r.get("peak_rss_mb"))
+        for name, record in zip(SUBJECTS, (ours, *others)):
             if record.get("timed_out"):
-                rows.append([int(size), f"{name}: TIMED OUT after {record['elapsed']} s (reached: {record['reached']})", None, None, None, None])
-    print_table(["rows", "measure", "batchtop", "DataTable", "ratio", "DataTable/batchtop"], rows, digits=2)
+                rows.append([int(size), f"{name}: TIMED OUT after {record['elapsed']} s (reached: {record['reached']})",
+                             *[None] * (2 * len(SUBJECTS) - 1)])
+    print_table(["rows", "measure", *SUBJECTS, *[f"{name}/batchtop" for name in SUBJECTS[1:]]], rows, digits=2)
     gc_rows = []
     for size, by_subject in results.get("widgets", {}).items():
         for name, record in by_subject.items():
@@ -324,14 +328,16 @@ def main() -> int:
         return 0
     sizes = [int(s) for s in args.sizes.split(",") if s]
     started = time.perf_counter()
-    results = {"widgets": _run(sizes, args.presses, {"batchtop": 180.0, "DataTable": args.datatable_timeout})}
+    timeouts = {"batchtop": 180.0, "DataTable": args.datatable_timeout, "DataTable+freeze": args.datatable_timeout}
+    results = {"widgets": _run(sizes, args.presses, timeouts)}
     if args.app_jobs:
         results["app"] = _whole_app(args.app_jobs, args.presses)
     if args.json:
         print(json.dumps(results, indent=2))
     else:
         print_machine()
-        print(f"headless App.run_test at {SIZE[0]}×{SIZE[1]}, one process per (widget, size); ratio = batchtop / DataTable")
+        print(f"headless App.run_test at {SIZE[0]}×{SIZE[1]}, one process per (widget, size); "
+              "DataTable+freeze: DataTable with batchtop's GC freeze (tui/gc_freeze.py)")
         _print(results)
         print(f"\ntotal {time.perf_counter() - started:.0f} s")
     return 0
