@@ -14,6 +14,7 @@ from textual.binding import Binding
 
 from .clock import Clock, system_clock
 from .config import Settings
+from .live import LiveService
 from .refresh import RefreshEngine
 from .screens.monitor import MonitorScreen
 
@@ -38,6 +39,7 @@ class BatchtopApp(App[None]):
     ) -> None:
         super().__init__()
         self.engine, self.settings, self.clock = engine, settings, clock
+        self.live = LiveService(self, engine, settings, clock)
         self._problems, self._config_file = list(problems or []), config_file
 
     def on_mount(self) -> None:
@@ -45,9 +47,13 @@ class BatchtopApp(App[None]):
             self.theme = self.settings.theme
         else:
             self._problems.append(f"theme {self.settings.theme!r} is unknown: using {self.theme}")
-        self.push_screen(MonitorScreen(self.engine, self.settings, self.clock, config_file=self._config_file))
+        self.push_screen(MonitorScreen(self.live, config_file=self._config_file))
+        self.call_later(self.live.start)
         for problem in self._problems:
             self.notify(problem, title="Config problem", severity="warning", markup=False, timeout=20)
+
+    def on_unmount(self) -> None:
+        self.live.stop()
 
 
 def run_app(args: argparse.Namespace) -> int:

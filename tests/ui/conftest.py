@@ -28,6 +28,16 @@ class MonitorApp(BatchtopApp):
     def __init__(self, pool: AwsPool, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.pool = pool
+        self.notices: list[str] = []
+        """Every toast's text, in order (read by tests instead of Textual's private list)."""
+        self.errors: list[str] = []
+        """The texts of the toasts with severity "error"."""
+
+    def notify(self, message: str, **options: object) -> None:  # type: ignore[override]
+        self.notices.append(message)
+        if options.get("severity") == "error":
+            self.errors.append(message)
+        super().notify(message, **options)  # type: ignore[arg-type]
 
     async def on_unmount(self) -> None:
         await self.pool.close()

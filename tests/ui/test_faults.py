@@ -75,7 +75,7 @@ def problem(app) -> str | None:  # noqa: ANN001
 
 def crashes(app) -> list[str]:  # noqa: ANN001
     """Toasts of workers that raised: a fault must never get that far."""
-    return [str(note.message) for note in app._notifications if note.severity == "error"]
+    return app.errors
 
 
 async def recovers_by_itself(pilot, app, clear) -> None:  # noqa: ANN001
@@ -85,7 +85,7 @@ async def recovers_by_itself(pilot, app, clear) -> None:  # noqa: ANN001
     timer without a refresh, so the wait is short; a throttled or offline monitor still
     waits out its backoff.
     """
-    app.screen.set_interval_seconds(SHORT)
+    app.live.set_interval_seconds(SHORT)
     clear()
     await wait_for(pilot, lambda: problem(app) is None and app.table.row_count > 0)
     assert "⚠" not in header(app) and "⚠" not in pane(app)
@@ -130,9 +130,9 @@ async def test_throttling_says_so_stretches_the_interval_and_never_piles_up(make
         faults.throttle_every = 1
         before = list_calls(emulator)
         await pilot.press(*"rrrrr")
-        assert app.screen._refreshing and list_calls(emulator) == before
+        assert app.live.refreshing and list_calls(emulator) == before
         answer.set()
-        await wait_for(pilot, lambda: problem(app) == "throttled" and not app.screen._refreshing)
+        await wait_for(pilot, lambda: problem(app) == "throttled" and not app.live.refreshing)
         assert list_calls(emulator) - before == 2
 
         retry = re.search(r"⚠ throttled since 12:00 · retrying in (\d+) s", header(app))
@@ -142,7 +142,7 @@ async def test_throttling_says_so_stretches_the_interval_and_never_piles_up(make
         assert app.table.row_count == rows  # the last data stays on screen
 
         # at a 0.1 s interval, a throttled monitor backs off instead of calling ten times a second
-        app.screen.set_interval_seconds(SHORT)
+        app.live.set_interval_seconds(SHORT)
         before = list_calls(emulator)
         await pilot.pause(1.0)
         assert list_calls(emulator) - before <= 2
@@ -196,11 +196,11 @@ async def test_malformed_responses_become_noted_rows_or_a_clear_message_never_a_
     app = make_app(kinds=["bedrock"], max_attempts=1)
     seen_message = seen_note = False
     async with app.run_test(size=(160, 40)) as pilot:  # wide enough for the message column
-        await wait_for(pilot, lambda: app.screen._started)
+        await wait_for(pilot, lambda: app.live.started)
         # Only `r` refreshes here: a timed refresh landing mid-check would swap the row being read.
-        app.screen.set_interval_seconds(600)
+        app.live.set_interval_seconds(600)
         for _ in range(15):
-            await wait_for(pilot, lambda: app.screen._started and not app.screen._refreshing)
+            await wait_for(pilot, lambda: app.live.idle)
             if problem(app) == "malformed":
                 seen_message = True
                 assert "⚠ malformed responses" in header(app)
@@ -228,7 +228,7 @@ async def test_malformed_responses_become_noted_rows_or_a_clear_message_never_a_
 
         await recovers_by_itself(pilot, app, lambda: setattr(faults, "malformed", 0.0))
         await pilot.press("r")
-        await wait_for(pilot, lambda: not app.screen._refreshing)
+        await wait_for(pilot, lambda: not app.live.refreshing)
         view = app.table.view
         assert not any(view[index].notes for index in range(len(view)))
         truth = [job["jobArn"] for job in world.jobs(JobKind.BEDROCK)]
@@ -288,19 +288,19 @@ async def test_a_rejected_page_token_restarts_the_listing_with_a_notice(make_app
         table = app.table
         await wait_for(pilot, lambda: table.row_count > 0)
         await pilot.press("end")
-        await wait_for(pilot, lambda: table.row_count >= 100 and not app.screen._paging)
+        await wait_for(pilot, lambda: table.row_count >= 100 and not app.live.paging)
         world.tokens = PageTokens(b"a new secret: every token issued so far is now invalid")
         await pilot.press("end")
         await wait_for(pilot, lambda: app.engine.states[0].notice is not None)
         assert TOKEN_REJECTED == "page token rejected: listing restarted"
         assert f"ℹ {TOKEN_REJECTED}" in source_row(app, 1)
-        assert any(TOKEN_REJECTED in str(note.message) for note in app._notifications)  # a toast too
+        assert any(TOKEN_REJECTED in notice for notice in app.notices)  # a toast too
         assert problem(app) is None and "⚠" not in header(app)
         for _ in range(20):
             if table.view.all_loaded:
                 break
             await pilot.press("end")
-            await wait_for(pilot, lambda: not app.screen._paging)
+            await wait_for(pilot, lambda: not app.live.paging)
         truth = [job["jobArn"] for job in world.jobs(JobKind.BEDROCK)]
         assert [table.view[index].arn for index in range(table.row_count)] == truth
         assert crashes(app) == []

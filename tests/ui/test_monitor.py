@@ -71,13 +71,12 @@ async def test_pause_stops_api_calls_and_resume_refreshes_at_once(make_app, emul
     app = make_app(kinds=["bedrock"])
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.table.row_count > 0)
-        monitor = app.screen
-        monitor.interval = 0.1
+        app.live.interval = 0.1
         before = api_calls(emulator)
         await pilot.press("r")
         await wait_for(pilot, lambda: api_calls(emulator) > before + 1)
         await pilot.press("p")
-        await wait_for(pilot, lambda: not monitor._refreshing)
+        await wait_for(pilot, lambda: not app.live.refreshing)
         assert "paused" in header(app)
         paused_at = api_calls(emulator)
         await pilot.pause(0.6)
@@ -110,13 +109,13 @@ async def test_name_filter_is_literal_and_sent_to_bedrock(make_app, emulator) ->
         await pilot.press("slash")
         await pilot.press(*name)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: table.row_count > 0 and app.screen._started)
+        await wait_for(pilot, lambda: table.row_count > 0 and app.live.started)
         assert all(name.casefold() in table.view[index].name.casefold() for index in range(table.row_count))
         assert f'name ~ "{name}"' in header(app)
         sent = [record.params for record in emulator.requests if record.operation == "ListModelInvocationJobs"]
         assert sent[-1].get("nameContains") == name
         await pilot.press("escape")
-        await wait_for(pilot, lambda: table.row_count > 10 and app.screen._started)
+        await wait_for(pilot, lambda: table.row_count > 10 and app.live.started)
         assert "name ~" not in header(app)
 
 
@@ -148,7 +147,7 @@ async def test_marked_job_announces_when_it_finishes(make_app, world) -> None:
         world.set_status(job.arn, "Completed")
         await pilot.press("r")
         await wait_for(pilot, lambda: table.view[table.view.index_of(job.arn)].phase is Phase.SUCCEEDED)
-        assert any("finished: Completed" in str(note.message) for note in app._notifications)
+        assert any("finished: Completed" in notice for notice in app.notices)
 
 
 async def test_stop_is_refused_when_read_only(make_app, emulator) -> None:
@@ -156,7 +155,7 @@ async def test_stop_is_refused_when_read_only(make_app, emulator) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.table.row_count > 0)
         await pilot.press("x")
-        assert any("read-only" in str(note.message) for note in app._notifications)
+        assert any("read-only" in notice for notice in app.notices)
         assert emulator.calls["StopModelInvocationJob"] == 0
 
 
@@ -205,7 +204,7 @@ async def test_several_regions_group_the_pane_and_add_a_region_column(make_app) 
     app = make_app(kinds=["bedrock"], regions=["us-east-1", "eu-west-1"])
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.table
-        await wait_for(pilot, lambda: table.row_count > 0 and app.screen._started)
+        await wait_for(pilot, lambda: table.row_count > 0 and app.live.started)
         text = pane(app)
         assert text.index("default · us-east-1") < text.index("default · eu-west-1")
         assert "REGION" in table.render_line(0).text
@@ -231,6 +230,6 @@ async def test_plus_and_minus_step_the_interval_within_its_range(make_app) -> No
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.table.row_count > 0)
         await pilot.press("plus")
-        assert app.screen.interval == 15.0 and "live · every 15s" in header(app)
+        assert app.live.interval == 15.0 and "live · every 15s" in header(app)
         await pilot.press("minus", "minus", "minus", "minus")
-        assert app.screen.interval == 2.0 and "live · every 2s" in header(app)
+        assert app.live.interval == 2.0 and "live · every 2s" in header(app)

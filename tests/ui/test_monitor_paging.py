@@ -26,7 +26,7 @@ async def test_end_pages_through_ten_thousand_jobs_once_each(make_app, world, em
             loaded = table.row_count
             await pilot.press("end")
             await wait_for(pilot, lambda: table.row_count > loaded or table.view.all_loaded, timeout=30)
-        await wait_for(pilot, lambda: table.view.all_loaded and not app.screen._paging, timeout=30)
+        await wait_for(pilot, lambda: table.view.all_loaded and not app.live.paging, timeout=30)
         shown = [table.view[index].arn for index in range(table.row_count)]
         expected = [job["jobArn"] for job in world.jobs(JobKind.BEDROCK)]
         assert shown == expected

@@ -21,7 +21,8 @@ class MonitorCommands(Provider):
     """Every monitor action that has a key, findable by name."""
 
     def _commands(self) -> list[Command]:
-        from .monitor import DESCENDING_FIRST, INTERVALS, source_title
+        from ..live import INTERVALS
+        from .monitor import DESCENDING_FIRST, source_title
 
         monitor: MonitorScreen = self.screen  # type: ignore[assignment]
         commands: list[Command] = [("Show all sources", lambda: monitor.action_pick(0), "key 1")]
@@ -43,13 +44,13 @@ class MonitorCommands(Provider):
         commands += [
             ("Reverse the sort", monitor.action_reverse_sort, "key S"),
             ("Refresh now", monitor.action_refresh, "key r"),
-            ("Resume live refresh" if monitor.paused else "Pause live refresh", monitor.action_pause, "key p"),
+            ("Resume live refresh" if monitor.live.paused else "Pause live refresh", monitor.action_pause, "key p"),
         ]
         for seconds in INTERVALS:
             commands.append(
                 (
                     f"Refresh every {interval_text(seconds)}",
-                    lambda seconds=seconds: monitor.set_interval_seconds(seconds),
+                    lambda seconds=seconds: monitor.live.set_interval_seconds(seconds),
                     "keys + and -",
                 )
             )

@@ -1,37 +1,34 @@
 """The monitor: source pane, live job table, header and footer — the screen people leave open.
 
-This screen owns the refresh loop: one one-shot timer, re-armed when the previous refresh
-has been applied (never two at once), stopped while the screen is covered or paused.
-Workers only fetch and post the batch; the handlers apply it to the engine and update the
-table, pane and header in the same synchronous step, so no frame shows half-merged rows.
+It renders what the App's live service (`tui.live`) fetches and applies; the refresh loop
+keeps running while another screen covers this one. Each apply is wrapped in the table's
+`keeping_position` (the cursor stays on its job) and followed by a render in the same
+synchronous step, so no frame shows half-merged rows. While covered it renders nothing and
+holds the cursor's job; when shown again it draws the current state at once.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
-from textual.worker import Worker, WorkerState
 
 from ..clipboard import copy_to_clipboard
-from ..clock import Clock, system_clock
-from ..config import Settings, config_path
+from ..config import config_path
 from ..console_url import console_url
 from ..dialogs import ConfirmStopScreen, ExportScreen, StatusFilterScreen, stop_refusal
 from ..feed import SORT_COLUMNS
-from ..gc_freeze import FREEZE_DELAY, RowFreezer
 from ..models import STATUS_PHASES, Filters, Job, JobKind, Phase, SourceKey
-from ..notify import announce_finished
-from ..refresh import PageBatch, RefreshBatch, RefreshEngine, SourceState
+from ..live import LiveService, Update
+from ..refresh import RefreshEngine, SourceState
 from ..sanitize import clean
 from ..stylesheets import stylesheet
 from ..widgets.header import HeaderState, MonitorHeader
@@ -43,7 +40,6 @@ from .detail_view import job_json
 from .help import HelpScreen
 
 DESCENDING_FIRST = frozenset({"created", "progress", "duration"})
-INTERVALS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 HEADER_TICK = 10.0
 _BEDROCK_STATUSES = [status for status in STATUS_PHASES if status[:1].isupper() and not status.isupper()]
 _PERSONALIZE_STATUSES = [status for status in STATUS_PHASES if status.isupper()]
@@ -79,45 +75,19 @@ class MonitorScreen(Screen[None]):
         *(Binding(str(number), f"pick({number - 1})", f"Source {number}", show=False) for number in range(1, 10)),
     ]
 
-    class Refreshed(Message):
-        def __init__(self, batch: RefreshBatch) -> None:
-            super().__init__()
-            self.batch = batch
-
-    class PageLoaded(Message):
-        def __init__(self, key: SourceKey | None, batch: PageBatch | None) -> None:
-            super().__init__()
-            self.key = key
-            self.batch = batch
-
-    def __init__(
-        self,
-        engine: RefreshEngine,
-        settings: Settings,
-        clock: Clock = system_clock,
-        *,
-        config_file: Path | None = None,
-    ) -> None:
+    def __init__(self, live: LiveService, *, config_file: Path | None = None) -> None:
         super().__init__()
-        self.engine = engine
-        self.settings = settings
-        self.clock = clock
-        self.interval = settings.interval
-        self.paused = False
+        self.live = live
+        self.engine = live.engine
+        self.settings = live.settings
+        self.clock = live.clock
         self.key: SourceKey | None = None
         """The source the table shows; None for all of them."""
-        self.marked: set[str] = set()
-        """ARNs marked with `m`: announced when they finish, even off screen."""
         self._config_file = config_file
-        self._timer: Timer | None = None
         self._header_timer: Timer | None = None
-        self._refreshing = False
-        self._refresh_again = False
-        self._paging = False
-        self._started = False
-        self._suspended = False
-        self._retry_in: float | None = None
-        self._freezer = RowFreezer()
+        self._covered = False
+        self._hold = ExitStack()
+        self._unsubscribe = lambda: None
 
     # ------------------------------------------------------------ layout
 
@@ -138,146 +108,67 @@ class MonitorScreen(Screen[None]):
         return self.query_one(JobTable)
 
     def on_mount(self) -> None:
+        self._unsubscribe = self.live.subscribe(self._live_changed, self._around)
         self._show_source(0)
         self._header_timer = self.set_interval(HEADER_TICK, self._tick_header)
-        batch = self.engine.take_prefetched()
-        if batch is None:
-            self.refresh_now()
-        else:  # it landed while Textual started up: the first frame shows the rows
-            self._apply_refresh(batch)
 
     def on_unmount(self) -> None:
-        self._freezer.thaw()
+        self._unsubscribe()
 
     def on_screen_suspend(self) -> None:
-        """Covered (detail, dialog): stop the timers; the refresh in flight still lands."""
-        self._suspended = True
-        self._stop_timer()
+        """Covered (help, detail, a dialog): the data keeps moving, this screen stops drawing.
+        The table holds its cursor's job until it is shown again."""
+        self._covered = True
+        self._hold.enter_context(self.table.keeping_position())
         if self._header_timer is not None:
             self._header_timer.pause()
 
     def on_screen_resume(self) -> None:
-        self._suspended = False
+        """Shown again: the current state, in the frame that shows this screen."""
+        self._covered = False
+        self._release_hold()
         if self._header_timer is not None:
             self._header_timer.resume()
-        self._tick_header()
-        if self._started and not self._refreshing:
-            self._arm()
-
-    # ------------------------------------------------------------ refresh loop
-
-    def refresh_now(self) -> None:
-        """Refresh at once, or right after the one in flight (never two at once)."""
-        if self._refreshing:
-            self._refresh_again = True
-            return
-        self._stop_timer()
-        self._refreshing = True
-        self._fetch_refresh()
-
-    @work(group="refresh", exit_on_error=False)
-    async def _fetch_refresh(self) -> None:
-        self.post_message(self.Refreshed(await self.engine.fetch_refresh()))
-
-    def on_monitor_screen_refreshed(self, message: Refreshed) -> None:
-        self._apply_refresh(message.batch)
-
-    def _apply_refresh(self, batch: RefreshBatch) -> None:
-        """Merge a refresh into the table in one step, then arm the next tick."""
-        seen = self.table.visible_arns()
-        with self.table.keeping_position():
-            delta = self.engine.apply_refresh(batch)
-        self._rows_landed(len(delta.new))
-        if self._started:  # the first load is all new: nothing to point out
-            self.table.flash(delta.new | delta.changed)
-        self._started = True
-        self._refresh_done()
-        finished = [job for job in delta.finished if job.arn in seen or job.arn in self.marked]
-        self.marked -= {job.arn for job in finished}
-        if finished:
-            self.table.set_marked(self.marked)
-            announce_finished(self.app, self.settings.notify, finished)
-        for _key, notice in delta.notices:
-            self.notify(notice, severity="warning", markup=False)
-        if self.table.near_end:
-            self._load_more()
-
-    def _refresh_done(self) -> None:
-        self._refreshing = False
-        if self._refresh_again:
-            self._refresh_again = False
-            self.refresh_now()
-        else:
-            self._arm()
+        self.table.set_marked(self.live.marked)
         self._update_panes()
+        self._tick_header()
+        if self.table.near_end:
+            self.live.load_more(self.key)
 
-    def _arm(self) -> None:
-        """The one-shot timer for the next refresh (stretched while throttled or offline)."""
-        self._stop_timer()
-        delay = self.engine.next_delay(self.interval)
-        self._retry_in = delay if any(state.problem for state in self.engine.states) else None
-        if not self.paused and not self._suspended:
-            self._timer = self.set_timer(delay, self.refresh_now)
+    def _release_hold(self) -> None:
+        """Put the cursor back on the job it was on when the screen was covered."""
+        self._hold.close()
 
-    def _stop_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+    # ------------------------------------------------------------ live updates
 
-    @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
-        """A worker that raised (a bug, not an AWS error: those are recorded per source)."""
-        if event.state is not WorkerState.ERROR:
+    def _around(self) -> AbstractContextManager[None]:
+        """Around each apply: the cursor stays on its job (while covered, the hold does that)."""
+        return nullcontext() if self._covered else self.table.keeping_position()
+
+    def _live_changed(self, update: Update) -> None:
+        """Render what the live service just applied (nothing while covered)."""
+        if self._covered:
             return
-        self.notify(f"{event.worker.name} failed: {clean(event.worker.error, 200)}", severity="error", markup=False)
-        if event.worker.group == "refresh":
-            self._refresh_done()
-        elif event.worker.group == "page":
-            self._paging = False
-
-    # ------------------------------------------------------------ paging
+        if update.kind == "loading":
+            self.table.sync_lines()
+            return
+        if update.kind == "refresh" and not update.first:  # the first load is all new: nothing to point out
+            self.table.flash(update.delta.new | update.delta.changed)
+        if update.delta.finished:
+            self.table.set_marked(self.live.marked)
+        self._update_panes()
+        if update.kind == "refresh" or (update.ok and update.key == self.key):
+            if self.table.near_end:
+                self.live.load_more(self.key)
 
     def on_job_table_near_end(self, _message: JobTable.NearEnd) -> None:
         if self.table.near_end:  # still: rows may have landed since it was posted
-            self._load_more()
-
-    def _load_more(self) -> None:
-        view = self.table.view
-        if self._paging or not self._started or view is None or view.all_loaded:
-            return
-        self._paging = True
-        self._fetch_page(self.key)
-
-    @work(group="page", exit_on_error=False)
-    async def _fetch_page(self, key: SourceKey | None) -> None:
-        fetch = asyncio.ensure_future(self.engine.fetch_next_page(key))
-        await asyncio.sleep(0)  # the engine marks the source loading as the fetch starts
-        self.table.sync_lines()
-        self.post_message(self.PageLoaded(key, await fetch))
-
-    def on_monitor_screen_page_loaded(self, message: PageLoaded) -> None:
-        self._paging = False
-        if message.batch is None:
-            self.table.sync_lines()
-            return
-        with self.table.keeping_position():
-            delta = self.engine.apply_page(message.batch)
-        self._rows_landed(len(delta.new))
-        for _key, notice in delta.notices:  # e.g. a rejected page token restarted the listing
-            self.notify(notice, severity="warning", markup=False)
-        self._update_panes()
-        if message.batch.problem is None and message.key == self.key and self.table.near_end:
-            self._load_more()
-
-    def _rows_landed(self, count: int) -> None:
-        """Once enough rows have landed, freeze the heap once the frame that shows them is out
-        (short GC pauses at 100k rows; see gc_freeze)."""
-        if self._freezer.due(count):
-            self.set_timer(FREEZE_DELAY, self._freezer.freeze)
+            self.live.load_more(self.key)
 
     # ------------------------------------------------------------ what is shown
 
     def _show_source(self, index: int) -> None:
+        self._release_hold()  # another view: back to its top, whatever was held
         states = self.engine.states
         self.key = None if index == 0 else states[index - 1].key
         members = states if self.key is None else [states[index - 1]]
@@ -331,7 +222,7 @@ class MonitorScreen(Screen[None]):
         problems = [state.problem for state in shown if state.problem is not None]
         if problems:
             return f"⚠ {clean(problems[0].message, 300)}"
-        if not self._started:
+        if not self.live.started:
             return "loading…"
         if self.engine.filters.active:
             return "no jobs match the filters (Esc clears them)"
@@ -349,14 +240,14 @@ class MonitorScreen(Screen[None]):
                 showing="All sources" if self.key is None else source_title(self.key),
                 filters=_filters_text(self.engine),
                 sort="" if (column, descending) == ("created", True) else f"sort {column} {'↓' if descending else '↑'}",
-                live=not self.paused,
-                interval=self.interval,
+                live=not self.live.paused,
+                interval=self.live.interval,
                 last_refresh=max(last_ok) if last_ok else None,
                 problem_kinds=tuple(dict.fromkeys(state.problem.kind for state in failing)),  # type: ignore[union-attr]
                 failing=len(failing),
                 sources=len(states),
                 failing_since=min(since) if since else None,
-                retry_in=self._retry_in if failing else None,
+                retry_in=self.live.retry_in if failing else None,
                 transient=bool(failing) and all(state.problem.transient for state in failing),  # type: ignore[union-attr]
             ),
             self.clock(),
@@ -376,33 +267,13 @@ class MonitorScreen(Screen[None]):
     # ------------------------------------------------------------ live controls
 
     def action_refresh(self) -> None:
-        self.refresh_now()
+        self.live.refresh_now()
 
     def action_pause(self) -> None:
-        self.paused = not self.paused
-        if self.paused:
-            self._stop_timer()
-        else:
-            self.refresh_now()
-        self._update_header()
+        self.live.toggle_pause()
 
     def action_interval(self, step: int) -> None:
-        """`+` waits longer between refreshes, `-` less: 2 s to 10 min."""
-        longer = [value for value in INTERVALS if value > self.interval]
-        shorter = [value for value in INTERVALS if value < self.interval]
-        seconds = self.interval
-        if step > 0 and longer:
-            seconds = longer[0]
-        elif step < 0 and shorter:
-            seconds = shorter[-1]
-        self.set_interval_seconds(seconds)
-
-    def set_interval_seconds(self, seconds: float) -> None:
-        """Refresh every `seconds` from now on: the timer is re-armed with the new interval."""
-        self.interval = seconds
-        if not self._refreshing:
-            self._arm()
-        self._update_header()
+        self.live.step_interval(step)
 
     # ------------------------------------------------------------ filters and sort
 
@@ -449,9 +320,8 @@ class MonitorScreen(Screen[None]):
     def apply_filters(self, filters: Filters) -> None:
         """New filters list again from the first page."""
         self.engine.set_filters(filters)
-        self._started = False
+        self.live.relist()
         self._show_source(self._index_of_key())
-        self.refresh_now()
 
     def action_sort(self) -> None:
         """Next sort column, in its natural direction (newest, A→Z, most progress, longest)."""
@@ -465,15 +335,15 @@ class MonitorScreen(Screen[None]):
 
     def sort_by(self, column: str, descending: bool) -> None:
         """Sort by `column`; the cursor stays on its job (a flipped creation order lists again)."""
+        self._release_hold()
         filters = self.engine.filters
         with self.table.keeping_position():
             self.engine.set_sort(column, descending)
             self.table.view = self.engine.view(self.key)
             self.table.sort_marker = self.engine.sort
         if self.engine.filters is not filters:
-            self._started = False
+            self.live.relist()
             self._show_source(self._index_of_key())
-            self.refresh_now()
         self._update_header()
 
     def _index_of_key(self) -> int:
@@ -515,15 +385,16 @@ class MonitorScreen(Screen[None]):
         job = self._job()
         if job is None:
             return
-        if job.arn in self.marked:
-            self.marked.discard(job.arn)
+        marked = self.live.marked
+        if job.arn in marked:
+            marked.discard(job.arn)
             self.notify(f"No longer watching {clean(job.name, 80)}", markup=False)
         elif job.phase.terminal:
             self.notify(f"{clean(job.name, 80)} has already finished ({job.phase.value}).", markup=False)
         else:
-            self.marked.add(job.arn)
+            marked.add(job.arn)
             self.notify(f"You will be told when {clean(job.name, 80)} finishes.", markup=False)
-        self.table.set_marked(self.marked)
+        self.table.set_marked(marked)
 
     def action_export(self) -> None:
         from ..export import default_export_path
@@ -586,7 +457,7 @@ class MonitorScreen(Screen[None]):
             self.notify(f"Could not stop {clean(job.name, 80)}: {problem.message}", severity="error", markup=False)
         else:
             self.notify(f"Stop requested for {clean(job.name, 80)}", markup=False)
-        self.refresh_now()  # show the job as the service now sees it, stopping or not
+        self.live.refresh_now()  # show the job as the service now sees it, stopping or not
 
 
 def _total_counts(states: list[SourceState]) -> dict[Phase, int]:

@@ -1,0 +1,84 @@
+"""The live loop runs whatever screen is on top: behind help, the detail screen and every
+dialog, list calls go on; on Esc the monitor shows the new state in the frame that shows it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.dialogs import ConfirmStopScreen, ExportScreen, StatusFilterScreen
+from tui.models import Phase
+from tui.screens.detail import DetailScreen
+from tui.screens.help import HelpScreen
+from tui.screens.monitor import MonitorScreen
+from tui.widgets.source_list import SourceList
+from ui_rows import wait_for
+
+TICK = 0.1
+TICKS = 3
+
+OVERLAYS = {
+    "help": ("question_mark", HelpScreen),
+    "detail": ("enter", DetailScreen),
+    "status filter": ("f", StatusFilterScreen),
+    "export": ("ctrl+s", ExportScreen),
+    "stop confirmation": ("x", ConfirmStopScreen),
+}
+
+
+def list_calls(emulator) -> int:  # noqa: ANN001
+    return emulator.calls["ListModelInvocationJobs"]
+
+
+def running_on_screen(app) -> int:  # noqa: ANN001
+    """The index of a running job in the rows on screen."""
+    table = app.table
+    return next(i for i in range(table.data_height) if table.view[i].phase is Phase.RUNNING)
+
+
+def done_count(app) -> int:  # noqa: ANN001
+    """The "All sources" entry's count of succeeded jobs, as the pane holds it."""
+    return app.screen.query_one(SourceList).rows[0].counts.get(Phase.SUCCEEDED, 0)
+
+
+@pytest.mark.parametrize("overlay", list(OVERLAYS))
+async def test_refresh_goes_on_behind_an_overlay_and_shows_at_once_on_return(make_app, world, emulator, overlay) -> None:
+    key, screen_type = OVERLAYS[overlay]
+    app = make_app(kinds=["bedrock"], allow_stop=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
+        table.cursor = running_on_screen(app)
+        job = table.current_job
+        done = done_count(app)
+        app.live.set_interval_seconds(TICK)
+        await pilot.press(key)
+        await wait_for(pilot, lambda: isinstance(app.screen, screen_type))
+
+        world.set_status(job.arn, "Completed")
+        calls, refreshes = list_calls(emulator), app.live.refreshes
+        await wait_for(pilot, lambda: app.live.refreshes >= refreshes + TICKS)
+        assert list_calls(emulator) >= calls + TICKS
+        assert isinstance(app.screen, screen_type)
+
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, MonitorScreen))
+        await pilot.pause()
+        assert table.current_job.arn == job.arn and table.current_job.phase is Phase.SUCCEEDED
+        assert "Completed" in table.render_line(1 + table.cursor - table.scroll_offset.y).text
+        assert done_count(app) == done + 1
+
+
+async def test_a_marked_job_finishing_behind_the_detail_screen_is_announced_by_name(make_app, world) -> None:
+    app = make_app(kinds=["bedrock"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
+        table.cursor = running_on_screen(app)
+        marked = table.current_job
+        await pilot.press("m")
+        await pilot.press("j", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        app.live.set_interval_seconds(TICK)
+        world.set_status(marked.arn, "Completed")
+        await wait_for(pilot, lambda: f"{marked.name} finished: Completed" in app.notices)
+        assert isinstance(app.screen, DetailScreen)

@@ -1,0 +1,310 @@
+"""The live service: keeps every source's rows fresh, whatever screen is on top.
+
+One per App, not per screen: a monitor that goes stale behind the help screen, the detail
+screen or a dialog is broken. It owns the refresh engine's loop and paging:
+- one one-shot tick timer, re-armed after each applied refresh (never two refreshes at once),
+  stretched by the engine while throttled or offline; `refresh_now`, pause and the interval;
+- paging: `load_more(key)` one page at a time, `load_to_end(key)` until the view is exhausted,
+  `cancel_paging()`;
+- the start-up prefetch (applied before the first frame when it has already landed);
+- announcing finished jobs and source notices (toasts, bell, OSC 9) on any screen.
+
+Workers only fetch. The fetched batch is applied on the App's message queue, in one
+synchronous step: every subscriber's `around` context wraps the engine's apply (a visible
+table keeps its cursor on its job), then every subscriber hears the `Update`. A covered
+screen's `around` does nothing and its `on_update` skips rendering; it re-syncs from the
+engine when it is shown again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from .clock import Clock, system_clock
+from .config import Settings
+from .gc_freeze import FREEZE_DELAY, RowFreezer
+from .models import SourceKey
+from .notify import announce_finished
+from .refresh import Delta, PageBatch, RefreshBatch, RefreshEngine
+from .sanitize import clean
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.timer import Timer
+
+INTERVALS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
+"""The steps of `+` and `-` (seconds between refreshes)."""
+
+UpdateKind = Literal["refresh", "page", "loading", "controls"]
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """What changed: a refresh or a page was applied, a page fetch began ("loading"), or
+    pause / interval changed ("controls"). `first`: the first refresh since the listing
+    (re)started, where every row is new. `ok`: a page landed without a problem."""
+
+    kind: UpdateKind
+    delta: Delta = field(default_factory=Delta)
+    key: SourceKey | None = None
+    first: bool = False
+    ok: bool = True
+
+
+@dataclass(eq=False, slots=True)
+class _Subscriber:
+    on_update: Callable[[Update], None]
+    around: Callable[[], AbstractContextManager[None]] | None
+
+
+class LiveService:
+    """The refresh loop and paging of one App. Screens subscribe and render."""
+
+    def __init__(self, app: App, engine: RefreshEngine, settings: Settings, clock: Clock = system_clock) -> None:
+        self.app = app
+        self.engine = engine
+        self.settings = settings
+        self.clock = clock
+        self.interval = settings.interval
+        self.paused = False
+        self.marked: set[str] = set()
+        """ARNs marked with `m`: announced by name when they finish, whatever screen is up."""
+        self.refreshes = 0
+        """Refreshes applied so far (tests wait for it to move)."""
+        self.retry_in: float | None = None
+        """Seconds until the next try while a source is failing (None when all is well)."""
+        self._started = False
+        self._refreshing = False
+        self._refresh_again = False
+        self._paging = False
+        self._to_end: tuple[SourceKey | None, Callable[[], None] | None] | None = None
+        self._timer: Timer | None = None
+        self._subscribers: list[_Subscriber] = []
+        self._freezer = RowFreezer()
+
+    # ------------------------------------------------------------ public state
+
+    @property
+    def started(self) -> bool:
+        """True once a refresh has been applied since the listing (re)started."""
+        return self._started
+
+    @property
+    def refreshing(self) -> bool:
+        return self._refreshing
+
+    @property
+    def paging(self) -> bool:
+        return self._paging
+
+    @property
+    def idle(self) -> bool:
+        """Started, and neither a refresh nor a page in flight: what is shown is what was fetched."""
+        return self._started and not self._refreshing and not self._paging
+
+    def subscribe(
+        self, on_update: Callable[[Update], None], around: Callable[[], AbstractContextManager[None]] | None = None
+    ) -> Callable[[], None]:
+        """Hear every `Update`; `around()` wraps each apply. Returns the unsubscribe call."""
+        subscriber = _Subscriber(on_update, around)
+        self._subscribers.append(subscriber)
+        return lambda: self._subscribers.remove(subscriber)
+
+    # ------------------------------------------------------------ lifecycle
+
+    def start(self) -> None:
+        """Apply the start-up prefetch if it has landed (the first frame shows rows), else refresh."""
+        batch = self.engine.take_prefetched()
+        if batch is None:
+            self.refresh_now()
+        else:
+            self._refreshing = True
+            self._apply_refresh(batch)
+
+    def stop(self) -> None:
+        """The app is closing: no more ticks; the heap goes back to the collector."""
+        self._stop_timer()
+        self._freezer.thaw()
+
+    # ------------------------------------------------------------ refresh loop
+
+    def refresh_now(self) -> None:
+        """Refresh at once, or right after the one in flight (never two at once)."""
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        self._stop_timer()
+        self._refreshing = True
+        self.app.run_worker(self._fetch_refresh(), name="refresh", group="refresh", exit_on_error=False)
+
+    async def _fetch_refresh(self) -> None:
+        try:
+            batch = await self.engine.fetch_refresh()
+        except Exception as exc:  # noqa: BLE001 - a bug, not an AWS error (those are per source)
+            self.app.call_later(self._fetch_failed, "refresh", exc)
+        else:
+            self.app.call_later(self._apply_refresh, batch)
+
+    def _apply_refresh(self, batch: RefreshBatch) -> None:
+        """Merge a refresh in one step, announce what finished, arm the next tick, tell screens."""
+        with self._around():
+            delta = self.engine.apply_refresh(batch)
+        first = not self._started
+        self._started = True
+        self.refreshes += 1
+        self._rows_landed(len(delta.new))
+        self._refresh_done()
+        self._announce(delta)
+        self._publish(Update("refresh", delta, first=first))
+
+    def _refresh_done(self) -> None:
+        self._refreshing = False
+        if self._refresh_again:
+            self._refresh_again = False
+            self.refresh_now()
+        else:
+            self._arm()
+
+    def _arm(self) -> None:
+        """The one-shot timer for the next refresh (stretched while throttled or offline)."""
+        self._stop_timer()
+        delay = self.engine.next_delay(self.interval)
+        self.retry_in = delay if any(state.problem for state in self.engine.states) else None
+        if not self.paused:
+            self._timer = self.app.set_timer(delay, self.refresh_now, name="live refresh")
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _fetch_failed(self, what: str, error: Exception) -> None:
+        """A fetch that raised: say so, and keep the loop going."""
+        self.app.notify(f"{what} failed: {clean(error, 200)}", severity="error", markup=False)
+        if what == "refresh":
+            self._refresh_done()
+        else:
+            self._paging = False
+            self._to_end = None
+        self._publish(Update("controls"))
+
+    # ------------------------------------------------------------ controls
+
+    def toggle_pause(self) -> None:
+        """`p`: stop the loop (no call is made while paused); resuming refreshes at once."""
+        self.paused = not self.paused
+        if self.paused:
+            self._stop_timer()
+        else:
+            self.refresh_now()
+        self._publish(Update("controls"))
+
+    def step_interval(self, step: int) -> None:
+        """`+` waits longer between refreshes, `-` less: along INTERVALS, 2 s to 10 min."""
+        longer = [value for value in INTERVALS if value > self.interval]
+        shorter = [value for value in INTERVALS if value < self.interval]
+        seconds = self.interval
+        if step > 0 and longer:
+            seconds = longer[0]
+        elif step < 0 and shorter:
+            seconds = shorter[-1]
+        self.set_interval_seconds(seconds)
+
+    def set_interval_seconds(self, seconds: float) -> None:
+        """Refresh every `seconds` from now on: the timer is re-armed with the new interval."""
+        self.interval = seconds
+        if self._started and not self._refreshing:
+            self._arm()
+        self._publish(Update("controls"))
+
+    def relist(self) -> None:
+        """The filters or the service's order changed (the engine cleared its feeds): list again."""
+        self._started = False
+        self._to_end = None
+        self.refresh_now()
+
+    # ------------------------------------------------------------ paging
+
+    def load_more(self, key: SourceKey | None) -> bool:
+        """Fetch the next page of `key` (None: of the source holding "All" back), one at a time.
+        False when nothing was started (a page in flight, not listed yet, or all loaded)."""
+        if self._paging or not self._started or self.engine.view(key).all_loaded:
+            return False
+        self._paging = True
+        self.app.run_worker(self._fetch_page(key), name="page", group="page", exit_on_error=False)
+        return True
+
+    def load_to_end(self, key: SourceKey | None, progress: Callable[[], None] | None = None) -> None:
+        """Keep loading pages of `key` until its view is exhausted (`progress` after each page),
+        until a page fails, or until `cancel_paging`."""
+        self._to_end = (key, progress)
+        if not self._paging:
+            self.load_more(key)
+
+    def cancel_paging(self) -> None:
+        """Stop `load_to_end` after the page in flight (which still lands)."""
+        self._to_end = None
+
+    async def _fetch_page(self, key: SourceKey | None) -> None:
+        fetch = asyncio.ensure_future(self.engine.fetch_next_page(key))
+        await asyncio.sleep(0)  # the engine marks the source loading as the fetch starts
+        self.app.call_later(self._publish, Update("loading", key=key))
+        try:
+            batch = await fetch
+        except Exception as exc:  # noqa: BLE001 - a bug, not an AWS error
+            self.app.call_later(self._fetch_failed, "page", exc)
+        else:
+            self.app.call_later(self._apply_page, key, batch)
+
+    def _apply_page(self, key: SourceKey | None, batch: PageBatch | None) -> None:
+        with self._around():
+            delta = self.engine.apply_page(batch)
+        self._paging = False
+        self._rows_landed(len(delta.new))
+        self._announce(delta)
+        ok = batch is not None and batch.problem is None
+        self._publish(Update("page", delta, key=key, ok=ok))
+        self._continue_to_end(key, ok)
+
+    def _continue_to_end(self, key: SourceKey | None, ok: bool) -> None:
+        if self._to_end is None or self._to_end[0] != key:
+            return
+        progress = self._to_end[1]
+        if progress is not None:
+            progress()
+        if not ok or not self.load_more(key):
+            self._to_end = None
+
+    # ------------------------------------------------------------ shared
+
+    @contextlib.contextmanager
+    def _around(self) -> Iterator[None]:
+        with ExitStack() as stack:
+            for subscriber in list(self._subscribers):
+                if subscriber.around is not None:
+                    stack.enter_context(subscriber.around())
+            yield
+
+    def _publish(self, update: Update) -> None:
+        for subscriber in list(self._subscribers):
+            subscriber.on_update(update)
+
+    def _announce(self, delta: Delta) -> None:
+        """Finished jobs and source notices (e.g. a restarted listing), whatever screen is up."""
+        finished = [job for job in delta.finished if job.arn in self.marked]
+        self.marked -= {job.arn for job in finished}
+        if finished:
+            announce_finished(self.app, self.settings.notify, finished)
+        for _key, notice in delta.notices:
+            self.app.notify(notice, severity="warning", markup=False)
+
+    def _rows_landed(self, count: int) -> None:
+        """Once enough rows have landed, freeze the heap once the frame that shows them is out
+        (short GC pauses at 100k rows; see gc_freeze)."""
+        if self._freezer.due(count):
+            self.app.set_timer(FREEZE_DELAY, self._freezer.freeze)
