@@ -9,6 +9,8 @@ A feed keeps its rows sorted by creation time (newest first unless the filters a
 otherwise), which is the service's own listing order. A page that continues the listing
 appends; a job already loaded (pages shift when jobs are submitted while the user pages)
 is updated in place, never shown twice; a terminal job never goes back to an active state.
+A row the service sent without an ARN (a stand-in, see `Job.stand_in`) never sits beside the
+same job listed under its real ARN, and a job that no longer exists is removed.
 """
 
 from __future__ import annotations
@@ -90,6 +92,11 @@ class _OrderedRows:
         start = bisect_right(self._rows, low, key=self._key)
         return self._rows[start : bisect_right(self._rows, high, key=self._key, lo=start)]
 
+    def at(self, value: float) -> list[Job]:
+        """Rows whose key is `value`."""
+        start = bisect_left(self._rows, value, key=self._key)
+        return self._rows[start : bisect_right(self._rows, value, key=self._key, lo=start)]
+
     def insert_sorted(self, job: Job) -> None:
         """Insert where the key says, after rows with an equal key."""
         rows, key = self._rows, self._key
@@ -138,10 +145,12 @@ class FeedChange:
 
     inserted: list[Job] = field(default_factory=list)
     replaced: list[tuple[Job, Job]] = field(default_factory=list)  # (old, new)
+    removed: list[Job] = field(default_factory=list)
 
     def extend(self, other: FeedChange) -> None:
         self.inserted.extend(other.inserted)
         self.replaced.extend(other.replaced)
+        self.removed.extend(other.removed)
 
 
 class JobFeed:
@@ -149,10 +158,11 @@ class JobFeed:
 
     `started` turns true when the first page is merged: before that there is nothing to
     page from. Counts by phase and the set of active (non-terminal) ARNs are kept as rows
-    come and go, so a refresh knows what to describe without scanning every row.
+    come and go, so a refresh knows what to describe without scanning every row. Stand-ins
+    are counted but never active: they have no ARN to describe them by.
     """
 
-    __slots__ = ("newest_first", "key", "next_token", "started", "counts", "_rows", "_active")
+    __slots__ = ("newest_first", "key", "next_token", "started", "counts", "_rows", "_active", "_stand_ins")
 
     def __init__(self, newest_first: bool = True) -> None:
         self.reset(newest_first)
@@ -167,6 +177,7 @@ class JobFeed:
         self.counts: dict[Phase, int] = dict.fromkeys(Phase, 0)
         self._rows = _OrderedRows(self.key)
         self._active: set[str] = set()
+        self._stand_ins: set[str] = set()
 
     @property
     def all_loaded(self) -> bool:
@@ -238,11 +249,36 @@ class JobFeed:
             self._upsert(job, change, insert=False)
         return change
 
+    def remove(self, arns: Iterable[str]) -> FeedChange:
+        """Drop the rows of jobs that no longer exist (ARNs not loaded are ignored)."""
+        change = FeedChange()
+        for arn in arns:
+            if self._rows.index_of(arn) is not None:
+                change.removed.append(self._drop(arn))
+        return change
+
+    def sweep_stand_ins(self, listed: Sequence[Job], next_token: str | None) -> FeedChange:
+        """After the first page was listed again: drop the stand-ins it covered but no longer
+        holds (their job came back with its ARN, or went). `listed` is that page, in order."""
+        if not self._stand_ins:
+            return FeedChange()
+        if next_token is None:
+            limit = _INF
+        elif listed:
+            limit = self.key(listed[-1])
+        else:
+            return FeedChange()
+        kept = {job.arn for job in listed}
+        stale = [arn for arn in self._stand_ins if arn not in kept and self.key(self._rows.get(arn)) <= limit]
+        return self.remove(stale)
+
     def _upsert(self, job: Job, change: FeedChange, insert: bool) -> None:
         rows = self._rows
         position = rows.index_of(job.arn)
         if position is None:
-            if insert:
+            if insert and not (job.stand_in and self._twins(job)):
+                for twin in self._twins(job) if self._stand_ins else ():
+                    change.removed.append(self._drop(twin.arn))  # the ARN came back
                 rows.insert_sorted(job)
                 self._count(job, 1)
                 change.inserted.append(job)
@@ -261,9 +297,29 @@ class JobFeed:
         self._count(job, 1)
         change.replaced.append((old, job))
 
+    def _twins(self, job: Job) -> list[Job]:
+        """The other kind of row for the same job: for a stand-in, the rows listed under a
+        real ARN with its name and creation time; for a real job, such stand-ins."""
+        if job.created is None:
+            return []
+        return [
+            row
+            for row in self._rows.at(self.key(job))
+            if row.stand_in != job.stand_in and row.name == job.name and row.created == job.created
+        ]
+
+    def _drop(self, arn: str) -> Job:
+        job = self._rows.remove(arn)
+        self.counts[job.phase] -= 1
+        self._active.discard(arn)
+        self._stand_ins.discard(arn)
+        return job
+
     def _count(self, job: Job, step: int) -> None:
         self.counts[job.phase] += step
-        if job.phase.terminal:
+        if job.stand_in:
+            self._stand_ins.add(job.arn)
+        elif job.phase.terminal:
             self._active.discard(job.arn)
         elif step > 0:
             self._active.add(job.arn)
@@ -418,6 +474,9 @@ class MergedView(_View):
             for job in change.inserted:
                 if key(job) <= shown:
                     rows.insert_sorted(job)
+            for job in change.removed:
+                if rows.index_of(job.arn) is not None:
+                    rows.remove(job.arn)
         self._extend()
 
     def _extend(self) -> None:
@@ -538,6 +597,11 @@ class SortedView(_View):
                     del self._rows[position]
                 incoming.append((new_key, new))
             incoming.extend((self._sort_key(job), job) for job in change.inserted)
+            for job in change.removed:
+                position = self._position(self._sort_key(job))
+                if position is not None:
+                    del self._keys[position]
+                    del self._rows[position]
         if incoming:
             incoming.sort(key=lambda pair: pair[0])
             self._insert_many(incoming)

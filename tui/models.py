@@ -125,6 +125,11 @@ class RecordCounts:
         return max(0.0, min(1.0, self.processed / self.total))
 
 
+STAND_IN_PREFIX = "unknown-arn:"
+"""How a job's ARN starts when the service sent none: a stand-in made from its name and
+creation time (sources/wire.py), never sent back to AWS."""
+
+
 @dataclass(frozen=True, slots=True, config=ConfigDict(arbitrary_types_allowed=False))
 class Job:
     """One row of the table: a job summary as a list call (or a describe) returned it.
@@ -157,6 +162,12 @@ class Job:
     def order_time(self) -> dt.datetime | None:
         """The time the job sorts by: its creation time, else where it was listed."""
         return self.created or self.listed_at
+
+    @property
+    def stand_in(self) -> bool:
+        """The service sent no ARN for this row: it cannot be described, and it gives way to
+        the same job listed under its real ARN."""
+        return self.arn.startswith(STAND_IN_PREFIX)
 
 
 @dataclass(frozen=True, slots=True)

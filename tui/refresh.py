@@ -8,6 +8,10 @@ Cost rule (DESIGN.md): per source per tick, one list call for the first page plu
 describe per loaded non-terminal job that page did not cover. Terminal jobs are never
 fetched again. The only exception: when more jobs arrived since the last tick than a page
 holds, the tick follows the listing down until it meets the loaded rows, so no job is lost.
+
+Truth: a job the first page no longer lists and whose describe says "not found" was deleted:
+its row is dropped with a notice, and the source is not failing. A source's `last_ok` is
+the time of its last successful list call; its `problem` is what its last fetch met.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Sequence
 from .clock import Clock, system_clock
 from .feed import SORT_COLUMNS, FeedChange, FeedView, JobFeed, MergedView, SortedView, frontier
 from .models import Filters, Job, Page, Phase, Problem, ProblemKind, Source, SourceKey
+from .sanitize import clean
 
 TOKEN_REJECTED = "page token rejected: listing restarted"
 GAP_RESTARTED = "too many new jobs since the last refresh: listing restarted"
@@ -65,6 +70,7 @@ class SourceRefresh:
     jobs: list[Job] | None = None
     next_token: str | None = None  # where the listing continues after `jobs`
     described: list[Job] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)  # active jobs whose describe said not found
     problem: Problem | None = None
     restart: bool = False  # reload the listing from `jobs`: the gap above the loaded rows was too wide
 
@@ -92,10 +98,11 @@ class PageBatch:
 
 @dataclass(slots=True)
 class Delta:
-    """What an apply changed: ARNs to repaint, and jobs that just became terminal."""
+    """What an apply changed: ARNs to repaint or forget, and jobs that just became terminal."""
 
     new: set[str] = field(default_factory=set)
     changed: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)
     finished: list[Job] = field(default_factory=list)
     notices: list[tuple[SourceKey, str]] = field(default_factory=list)
 
@@ -221,12 +228,13 @@ class RefreshEngine:
         if _gap_above(state.feed, jobs, token):
             token, restart, problem = await self._close_gap(state, filters, jobs, token)
         described: list[Job] = []
+        gone: list[str] = []
         if not restart:
             covered = {job.arn for job in jobs}
             stale = [arn for arn in state.feed.active_arns if arn not in covered]
-            described, describe_problem = await self._describe(state, stale)
+            described, gone, describe_problem = await self._describe(state, stale)
             problem = problem or describe_problem
-        return SourceRefresh(state.key, self._clock(), jobs, token, described, problem, restart)
+        return SourceRefresh(state.key, self._clock(), jobs, token, described, gone, problem, restart)
 
     async def _close_gap(
         self, state: SourceState, filters: Filters, jobs: list[Job], token: str
@@ -251,10 +259,14 @@ class RefreshEngine:
                 return token, False, None
         return token, True, None
 
-    async def _describe(self, state: SourceState, arns: list[str]) -> tuple[list[Job], Problem | None]:
-        """Describe each job, a bounded number at a time; keep what succeeded."""
+    async def _describe(self, state: SourceState, arns: list[str]) -> tuple[list[Job], list[str], Problem | None]:
+        """Describe each job, a bounded number at a time; keep what succeeded.
+
+        Returns the jobs described, the ARNs the service no longer knows (deleted: not a
+        failure of the source), and the first other failure.
+        """
         if not arns:
-            return [], None
+            return [], [], None
         slots = self._describe_slots[state.key]
 
         async def describe(arn: str) -> Job:
@@ -263,15 +275,20 @@ class RefreshEngine:
 
         outcomes = await asyncio.gather(*(describe(arn) for arn in arns), return_exceptions=True)
         jobs: list[Job] = []
+        gone: list[str] = []
         problem: Problem | None = None
-        for outcome in outcomes:
+        for arn, outcome in zip(arns, outcomes):
             if isinstance(outcome, Job):
                 jobs.append(outcome)
             elif isinstance(outcome, Exception):
-                problem = problem or _classify(outcome, state.key.profile)
+                failure = _classify(outcome, state.key.profile)
+                if failure.kind is ProblemKind.NOT_FOUND:
+                    gone.append(arn)
+                else:
+                    problem = problem or failure
             else:
                 raise outcome
-        return jobs, problem
+        return jobs, gone, problem
 
     def apply_refresh(self, batch: RefreshBatch) -> Delta:
         """Merge a refresh into the feeds and views (sync). Batches from older filters are dropped."""
@@ -291,11 +308,17 @@ class RefreshEngine:
                     change = feed.start(result.jobs, result.next_token)
                 else:
                     change = feed.merge(result.jobs)
+                    change.extend(feed.sweep_stand_ins(result.jobs, result.next_token))
                     state.notice = None
                 if result.restart:
                     self._notify(state, GAP_RESTARTED, delta)
                 change.extend(feed.update(result.described))
-            self._record(state, result.problem, result.at)
+                removed = feed.remove(result.gone)
+                if removed.removed:
+                    self._notify(state, gone_notice(removed.removed), delta)
+                change.extend(removed)
+                state.last_ok = result.at
+            state.problem = result.problem
             changes[state] = change
         throttled = any(state.problem is not None and state.problem.transient for state in self.states)
         self._backoff_streak = self._backoff_streak + 1 if throttled else 0
@@ -360,7 +383,7 @@ class RefreshEngine:
                 change = feed.merge_page(batch.page.jobs, batch.page.next_token)
             else:
                 change = feed.update(batch.page.jobs)
-        self._record(state, batch.problem, batch.at)
+        state.problem = batch.problem
         self._finish({state: change}, reloaded, delta)
         return delta
 
@@ -380,11 +403,6 @@ class RefreshEngine:
 
     # ------------------------------------------------------------ shared
 
-    def _record(self, state: SourceState, problem: Problem | None, at: dt.datetime) -> None:
-        state.problem = problem
-        if problem is None:
-            state.last_ok = at
-
     def _notify(self, state: SourceState, notice: str, delta: Delta) -> None:
         state.notice = notice
         delta.notices.append((state.key, notice))
@@ -395,10 +413,18 @@ class RefreshEngine:
             view.apply(changes, reloaded)
         for change in changes.values():
             delta.new.update(job.arn for job in change.inserted)
+            delta.removed.update(job.arn for job in change.removed)
             for old, new in change.replaced:
                 delta.changed.add(new.arn)
                 if new.phase.terminal and not old.phase.terminal:
                     delta.finished.append(new)
+
+
+def gone_notice(jobs: Sequence[Job]) -> str:
+    """One line for rows dropped because their jobs no longer exist."""
+    if len(jobs) == 1:
+        return f"job {clean(jobs[0].name, 60) or '(no name)'} no longer exists: its row was removed"
+    return f"{len(jobs)} jobs no longer exist: their rows were removed"
 
 
 def _classify(exc: BaseException, profile: str | None) -> Problem:

@@ -237,3 +237,96 @@ async def test_throttling_stretches_the_refresh_interval():
         faults.throttle_every = 0
         await refresh(engine)
         assert engine.states[0].problem is None and engine.next_delay(10) == 10
+
+
+# ---------------------------------------------------------------- rows that stay true
+
+
+def unfinished(world: World, kind: JobKind) -> list[str]:
+    return [job[ARN_FIELDS[kind]] for job in world.jobs(kind) if not phase_of(job["status"]).terminal]
+
+
+@pytest.mark.parametrize("kind", [JobKind.BEDROCK, JobKind.SEGMENT])
+async def test_jobs_deleted_mid_run_leave_the_table_and_the_source_stays_healthy(kind):
+    world = World(jobs_per_kind=60, seed=19, speed=0, now=NOW)
+    activate_old_jobs(world, kind, every=4, skip=2)
+    async with emulated(world, [kind.value], first_page_size=10, page_size=10) as (server, engine):
+        await refresh(engine)
+        state = engine.states[0]
+        await load_all(engine, state.key)
+        running = unfinished(world, kind)
+        doomed = [running[1], running[-1]]  # one on page one, one far below it
+        for arn in doomed:
+            world.delete(arn)
+        delta = await refresh(engine)
+        assert delta.removed == set(doomed)
+        assert state.problem is None and state.last_ok == NOW
+        assert state.notice == "2 jobs no longer exist: their rows were removed"
+        assert arns(state.feed) == truth(world, kind)
+        assert arns(engine.view(None)) == truth(world, kind)
+
+
+async def test_the_delete_fault_removes_running_jobs_and_rows_follow_the_world():
+    world = World(jobs_per_kind=80, seed=21, speed=0, now=NOW)
+    activate_old_jobs(world, JobKind.BEDROCK, every=3, skip=1)
+    async with emulated(world, ["bedrock"], faults=Faults(), first_page_size=10, page_size=20) as (server, engine):
+        await refresh(engine)
+        state = engine.states[0]
+        await load_all(engine, state.key)
+        before = len(unfinished(world, JobKind.BEDROCK))
+        server.faults.delete_every = 1  # each list call deletes one unfinished job first
+        for _ in range(4):
+            await refresh(engine)
+            assert state.problem is None
+        server.faults.delete_every = 0
+        await refresh(engine)
+        assert len(unfinished(world, JobKind.BEDROCK)) == before - 4
+        assert arns(state.feed) == truth(world, JobKind.BEDROCK)
+
+
+@pytest.mark.parametrize("kind", [JobKind.BEDROCK, JobKind.PERSONALIZE])
+async def test_items_listed_without_their_arn_never_duplicate_a_job(kind):
+    world = World(jobs_per_kind=100, seed=23, speed=0, now=NOW)
+    faults = Faults()
+    async with emulated(world, [kind.value], faults=faults, first_page_size=100) as (server, engine):
+        await refresh(engine)
+        state = engine.states[0]
+        assert arns(state.feed) == truth(world, kind)
+        faults.missing_arn = 0.3
+        for _ in range(5):
+            await refresh(engine)
+            assert arns(state.feed) == truth(world, kind)  # 100 rows for 100 jobs, every tick
+            assert state.problem is None
+        faults.missing_arn = 0.0
+        await refresh(engine)
+        assert arns(state.feed) == truth(world, kind)
+
+
+@pytest.mark.parametrize("kind", [JobKind.BEDROCK, JobKind.PERSONALIZE])
+async def test_stand_ins_give_way_once_the_arns_come_back(kind):
+    world = World(jobs_per_kind=30, seed=25, speed=0, now=NOW)
+    faults = Faults(missing_arn=0.5)
+    async with emulated(world, [kind.value], faults=faults, first_page_size=100) as (server, engine):
+        await refresh(engine)
+        state = engine.states[0]
+        stand_ins = [job for job in state.feed if job.stand_in]
+        assert stand_ins and len(state.feed) == 30
+        assert not {job.arn for job in stand_ins} & state.feed.active_arns  # never described
+        faults.missing_arn = 0.0
+        delta = await refresh(engine)
+        assert arns(state.feed) == truth(world, kind)
+        assert delta.removed == {job.arn for job in stand_ins}
+        assert engine.view(None)[0].arn == truth(world, kind)[0]
+
+
+@pytest.mark.parametrize("kind", [JobKind.BEDROCK, JobKind.SEGMENT])
+async def test_one_deeply_nested_item_is_a_noted_row_not_a_failed_source(kind):
+    world = World(jobs_per_kind=20, seed=27, speed=0, now=NOW)
+    faults = Faults(deep_nesting=3000)
+    async with emulated(world, [kind.value], faults=faults) as (server, engine):
+        await refresh(engine)
+        state = engine.states[0]
+        assert state.problem is None
+        assert arns(state.feed) == truth(world, kind)
+        noted = [job for job in state.feed if job.notes]
+        assert len(noted) == 1 and noted[0].notes[0].startswith("jobName is not a string")

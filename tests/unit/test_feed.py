@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.feed import FeedView, JobFeed, MergedView, SortedView, frontier, status_line
-from tui.models import Job, JobKind, Phase, RecordCounts, phase_of
+from tui.models import STAND_IN_PREFIX, Job, JobKind, Phase, RecordCounts, phase_of
 
 T0 = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -153,6 +153,68 @@ def test_a_changed_creation_time_moves_the_row():
     feed.merge([job(4, created=T0 + dt.timedelta(minutes=10))])
     assert [j.arn for j in feed] == ["arn:a:4", "arn:a:5", "arn:a:3"]
     assert_indexed(feed)
+
+
+def stand_in(n: int, status: str = "InProgress", source: str = "a") -> Job:
+    """Job n as a list item without its ARN reads (see sources/wire.py)."""
+    return job(n, status, source, arn=f"{STAND_IN_PREFIX}{source}{n}")
+
+
+def test_a_stand_in_for_a_listed_job_is_not_inserted():
+    feed = JobFeed()
+    feed.start([job(n) for n in (9, 8, 7)], "t1")
+    change = feed.merge([job(9), stand_in(8), job(7)])  # 8 briefly came without its ARN
+    assert [j.arn for j in feed] == ["arn:a:9", "arn:a:8", "arn:a:7"]
+    assert not change.inserted and not change.removed and len(feed) == 3
+    assert feed.counts[Phase.RUNNING] == 3
+
+
+def test_a_stand_in_gives_way_when_the_arn_comes_back():
+    feed = JobFeed()
+    feed.start([job(9), stand_in(8), job(7)], "t1")  # first seen without its ARN
+    assert feed.index_of(stand_in(8).arn) == 1
+    assert feed.active_arns == {"arn:a:9", "arn:a:7"}  # a stand-in cannot be described
+    change = feed.merge([job(9), job(8), job(7)])
+    assert [j.arn for j in feed] == ["arn:a:9", "arn:a:8", "arn:a:7"]
+    assert [j.arn for j in change.removed] == [stand_in(8).arn] and [j.arn for j in change.inserted] == ["arn:a:8"]
+    assert feed.counts[Phase.RUNNING] == 3 and "arn:a:8" in feed.active_arns
+
+
+def test_stand_ins_the_first_page_no_longer_lists_are_swept():
+    feed = JobFeed()
+    odd = job(8, arn=f"{STAND_IN_PREFIX}x", name="")  # no name either: it cannot be matched
+    feed.start([job(9), odd, job(7), job(3)], "t1")
+    feed.merge_page([job(2), stand_in(1)], "t2")
+    page = [job(9), job(8), job(7)]
+    change = feed.merge(page)
+    change.extend(feed.sweep_stand_ins(page, "t-next"))
+    assert [j.arn for j in change.removed] == [odd.arn]  # page one covers 9..7; the paged stand-in stays
+    assert [j.arn for j in feed] == ["arn:a:9", "arn:a:8", "arn:a:7", "arn:a:3", "arn:a:2", stand_in(1).arn]
+    assert sum(feed.counts.values()) == 6
+
+
+def test_remove_drops_rows_counts_and_active_jobs():
+    feed = JobFeed()
+    feed.start([job(9), job(8, "Completed"), job(7)], None)
+    change = feed.remove(["arn:a:9", "arn:a:8", "arn:a:nothing"])
+    assert [j.arn for j in change.removed] == ["arn:a:9", "arn:a:8"]
+    assert [j.arn for j in feed] == ["arn:a:7"] and feed.active_arns == {"arn:a:7"}
+    assert feed.counts[Phase.RUNNING] == 1 and feed.counts[Phase.SUCCEEDED] == 0
+    assert_indexed(feed)
+
+
+def test_removed_rows_leave_every_view():
+    a, b = two_sources()
+    merged = MergedView([a, b], newest_first=True)
+    by_name = SortedView([a, b], "name", False, True)
+    gone = [a.feed[0].arn, a.feed[3].arn, b.feed[1].arn]
+    view_changes = {a: a.feed.remove(gone), b: b.feed.remove(gone)}
+    merged.apply(view_changes, set())
+    by_name.apply(view_changes, set())
+    assert arns(merged) == brute_force_all([a, b]) and not set(gone) & set(arns(merged))
+    assert sorted(arns(by_name)) == sorted(j.arn for m in (a, b) for j in m.feed)
+    assert_indexed(merged)
+    assert_indexed(by_name)
 
 
 def test_reset_forgets_rows_token_and_counts():
@@ -367,7 +429,7 @@ def test_paging_and_refreshing_stay_cheap_at_100k_rows():
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.integers(1, 400), min_size=3, max_size=3),
-    st.lists(st.tuples(st.sampled_from(["page", "refresh", "finish"]), st.integers(0, 2), st.integers(1, 40)), max_size=30),
+    st.lists(st.tuples(st.sampled_from(["page", "refresh", "finish", "delete"]), st.integers(0, 2), st.integers(1, 40)), max_size=30),
 )
 def test_all_view_always_equals_a_merge_down_to_the_frontier(sizes, operations):
     """Three sources with their own ground truth, paged and refreshed in any order."""
@@ -391,6 +453,8 @@ def test_all_view_always_equals_a_merge_down_to_the_frontier(sizes, operations):
             fresh = [job(newest + k, source="abc"[which]) for k in range(count % 3)]
             newest += 3
             change = member.feed.merge(fresh)
+        elif operation == "delete":
+            change = member.feed.remove(j.arn for j in list(member.feed)[:-1][::count])  # the frontier row stays
         else:
             change = member.feed.update([replace_status(j) for j in list(member.feed)[:count]])
         view.apply({member: change}, set())

@@ -50,6 +50,9 @@ class MemorySource(Source):
         self.jobs.insert(position, job)
         return job
 
+    def delete(self, minute: int) -> None:
+        self.jobs = [j for j in self.jobs if j.arn != f"arn:{self.key.region}:{minute}"]
+
     def set_status(self, minute: int, status: str) -> None:
         arn = f"arn:{self.key.region}:{minute}"
         self.jobs = [
@@ -84,7 +87,9 @@ class MemorySource(Source):
             await asyncio.sleep(0)
             if self.failure is not None:
                 raise self.failure
-            job = next(j for j in self.jobs if j.arn == arn)
+            job = next((j for j in self.jobs if j.arn == arn), None)
+            if job is None:
+                raise not_found(arn)
             return JobDetail(job, {"status": job.status})
         finally:
             self.describing -= 1
@@ -99,6 +104,13 @@ def source_with(count: int, region: str = "us-east-1", page_size: int = 5, activ
 
 def throttling() -> ClientError:
     return ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, "ListModelInvocationJobs")
+
+
+def not_found(arn: str) -> ClientError:
+    return ClientError(
+        {"Error": {"Code": "ResourceNotFoundException", "Message": f"{arn} not found"}, "ResponseMetadata": {"HTTPStatusCode": 404}},
+        "GetModelInvocationJob",
+    )
 
 
 def denied() -> ClientError:
@@ -410,6 +422,64 @@ async def test_source_for_finds_the_adapter_of_a_job():
     await refresh(engine)
     assert engine.source_for(engine.view(None)[0]) in (east, west)
     assert engine.source_for(engine.states[1].feed[0]) is west
+
+
+# ---------------------------------------------------------------- rows that stay true
+
+
+async def test_a_deleted_job_leaves_the_feed_and_every_view_and_the_source_stays_healthy():
+    source = source_with(30)
+    engine = make_engine(source)
+    await refresh(engine)
+    await load_all(engine, source.key)
+    merged, by_name = engine.view(None), None
+    engine.set_sort("name", descending=False)
+    by_name = engine.view(source.key)
+    source.delete(9)  # active, outside page one: only a describe can tell
+    delta = await refresh(engine)
+    state = engine.states[0]
+    assert delta.removed == {"arn:us-east-1:9"}
+    assert state.problem is None and state.notice == "job job-9 no longer exists: its row was removed"
+    assert delta.notices == [(source.key, state.notice)]
+    source.delete(27)  # active, on page one: page one no longer lists it, so it is described
+    source.delete(21)
+    delta = await refresh(engine)
+    assert delta.removed == {"arn:us-east-1:27", "arn:us-east-1:21"} and state.problem is None
+    assert state.notice == "2 jobs no longer exist: their rows were removed"
+    assert arns(state.feed) == [j.arn for j in source.jobs]
+    assert sorted(arns(by_name)) == sorted(arns(merged)) == sorted(j.arn for j in source.jobs)
+    assert state.feed.counts[phase_of("InProgress")] == sum(not j.phase.terminal for j in source.jobs)
+    source.calls.clear()
+    await refresh(engine)  # nothing left to describe that is gone
+    assert source.calls["describe"] == sum(not j.phase.terminal for j in source.jobs[5:])
+    assert state.notice is None
+
+
+async def test_last_ok_is_the_last_successful_list_call_and_the_problem_is_the_last_fetchs():
+    times = iter(NOW + dt.timedelta(seconds=s) for s in range(100))
+    source = source_with(30, active_every=1)
+    engine = RefreshEngine([source], clock=lambda: next(times), rng=random.Random(7))
+    await refresh(engine)
+    state = engine.states[0]
+    listed = state.last_ok
+    await page(engine, source.key)
+    assert state.last_ok == listed  # a page is not a list refresh
+    describe = source.describe
+
+    async def offline_describe(arn: str) -> JobDetail:
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+
+    source.describe = offline_describe
+    await refresh(engine)
+    assert state.problem.kind == "network" and state.last_ok > listed  # the list itself worked
+    listed = state.last_ok
+    source.describe = describe
+    source.failure = denied()
+    await page(engine, source.key)
+    assert state.problem.kind == "access_denied" and state.last_ok == listed
+    source.failure = None
+    await page(engine, source.key)
+    assert state.problem is None and state.last_ok == listed
 
 
 # ---------------------------------------------------------------- errors and pacing

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -164,3 +165,32 @@ def test_first_page_memo_reads_only_items_that_changed_and_keeps_only_the_last_p
     memo.read([item(1)], read_item, "page")
     memo.read([item(2)], read_item, "page")  # seen two pages ago only: read again
     assert read == ["page[0]"]
+
+
+def test_values_nested_too_deep_for_the_decoder_are_cut_and_the_rest_is_read():
+    from tui.sources.wire import MAX_DEPTH, TOO_DEEP, decode_json
+
+    deep = b"[" * 3000 + b"]" * 3000
+    body = b'{"items": [{"jobArn": "arn:1", "jobName": ' + deep + b', "note": "[[{\\"]"}, {"jobArn": "arn:2"}]}'
+    with pytest.raises(RecursionError):
+        json.loads(body)
+    document = decode_json(body)
+    first, second = document["items"]
+    assert first["jobArn"] == "arn:1" and first["note"] == '[[{"]' and second == {"jobArn": "arn:2"}
+    value, depth = first["jobName"], 3  # the document, the list and the item hold it
+    while value != TOO_DEEP:
+        value, depth = value[0], depth + 1
+    assert depth == MAX_DEPTH
+    read = ItemReader(first, "item")
+    assert read.text("jobName") == "" and read.notes[0].startswith("jobName is not a string: [[[[")
+    assert decode_json(b'{"a": [[1]]}') == {"a": [[1]]}  # a normal body is left as it is
+
+
+def test_notes_about_huge_or_deep_values_stay_short():
+    deep: list = []
+    for _ in range(900):
+        deep = [deep]
+    read = ItemReader({"jobName": deep, "status": "x" * 10_000}, "item")
+    read.text("jobName")
+    read.time("status")
+    assert all(len(note) < 80 for note in read.notes)

@@ -178,6 +178,9 @@ class Bedrock(Protocol):
     def expired_token(self) -> ApiError:
         return ApiError("ExpiredTokenException", "The security token included in the request is expired", 403)
 
+    def listing(self, operation: str) -> tuple[JobKind, str, str] | None:
+        return (JobKind.BEDROCK, "invocationJobSummaries", "jobArn") if operation == LIST else None
+
     def break_fields(self, payload: dict, rng: random.Random) -> None:
         jobs = payload.get("invocationJobSummaries", [payload])
         if not jobs:

@@ -24,6 +24,7 @@ CONTENT_TYPE = "application/x-amz-json-1.1"
 LIST_INFERENCE, LIST_SEGMENT = "ListBatchInferenceJobs", "ListBatchSegmentJobs"
 DESCRIBE_INFERENCE, DESCRIBE_SEGMENT = "DescribeBatchInferenceJob", "DescribeBatchSegmentJob"
 LISTS = {LIST_INFERENCE: (JobKind.PERSONALIZE, "batchInferenceJobs"), LIST_SEGMENT: (JobKind.SEGMENT, "batchSegmentJobs")}
+LIST_ARN_FIELDS = {LIST_INFERENCE: "batchInferenceJobArn", LIST_SEGMENT: "batchSegmentJobArn"}
 DESCRIBES = {
     DESCRIBE_INFERENCE: (JobKind.PERSONALIZE, "batchInferenceJobArn", "batchInferenceJob"),
     DESCRIBE_SEGMENT: (JobKind.SEGMENT, "batchSegmentJobArn", "batchSegmentJob"),
@@ -135,6 +136,12 @@ class Personalize(Protocol):
         err = super().denied(operation, region)
         err.status = 400
         return err
+
+    def listing(self, operation: str) -> tuple[JobKind, str, str] | None:
+        if operation not in LISTS:
+            return None
+        kind, result_key = LISTS[operation]
+        return kind, result_key, LIST_ARN_FIELDS[operation]
 
     def break_fields(self, payload: dict, rng: random.Random) -> None:
         jobs = next((value for value in payload.values() if isinstance(value, list)), None)

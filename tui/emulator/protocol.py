@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..models import JobKind
 from .world import World
 
 
@@ -90,6 +91,11 @@ class Protocol:
             f"because no identity-based policy allows the {self.service}:{operation} action",
             403,
         )
+
+    def listing(self, operation: str) -> tuple[JobKind, str, str] | None:
+        """For a list operation: (job kind, field of the item list, ARN field of an item);
+        None for other operations (list-level faults leave them alone)."""
+        return None
 
     def break_fields(self, payload: dict, rng: random.Random) -> None:
         """Damage one job of a list or describe payload (malformed fault)."""

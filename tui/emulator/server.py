@@ -19,7 +19,8 @@ from typing import Any
 from aiohttp import web
 
 from .bedrock import Bedrock
-from .faults import Faults
+from . import faults as damage
+from .faults import MEGABYTE, Faults
 from .personalize import Personalize
 from .protocol import ApiError, Protocol
 from .world import REGION, World
@@ -52,7 +53,9 @@ class EmulatorServer:
         self._protocols: tuple[Protocol, ...] = (Personalize(), Bedrock())
         self._rng = random.Random(world.seed)
         self._call_number = 0
+        self._list_number = 0
         self._runner: web.AppRunner | None = None
+        self._closing: asyncio.Event | None = None
 
     @property
     def endpoint_url(self) -> str:
@@ -60,6 +63,7 @@ class EmulatorServer:
         return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
     async def start(self) -> None:
+        self._closing = asyncio.Event()
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
@@ -73,6 +77,8 @@ class EmulatorServer:
         self.port = self._runner.addresses[0][1]
 
     async def close(self) -> None:
+        if self._closing is not None:
+            self._closing.set()  # hanging calls end now
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -86,18 +92,21 @@ class EmulatorServer:
 
     # ------------------------------------------------------------ request path
 
-    async def _handle(self, request: web.Request) -> web.Response:
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
         for protocol in self._protocols:
             operation = protocol.operation(request)
             if operation is not None:
                 break
         else:
             return self._unknown(request)
+        listing = protocol.listing(operation)
         try:
             region = self._region(request, protocol)
             params = await protocol.params(request, operation)
             self._record(operation, params, region)
             await self._inject_faults(protocol, operation, region)
+            if listing is not None:
+                self._delete_mid_run(region, listing[0])
             payload = protocol.execute(self.world, region, operation, params)
         except ApiError as err:
             return protocol.error(err)
@@ -107,7 +116,56 @@ class EmulatorServer:
         malformed = self.faults.malformed
         if operation in protocol.malformable and malformed and self._rng.random() < malformed:
             return protocol.ok(protocol.malformed(payload, self._rng))
-        return protocol.ok(json.dumps(payload).encode())
+        if listing is None:
+            return protocol.ok(json.dumps(payload).encode())
+        return await self._damaged_listing(request, protocol, payload, listing[1], listing[2])
+
+    def _delete_mid_run(self, region: str, kind) -> None:
+        every = self.faults.delete_every
+        self._list_number += 1
+        if every > 0 and self._list_number % every == 0:
+            self.world.delete_unfinished(region, kind, self._rng)
+
+    async def _damaged_listing(
+        self, request: web.Request, protocol: Protocol, payload: dict, items_field: str, arn_field: str
+    ) -> web.StreamResponse:
+        """A list response with the list-level faults applied (missing ARNs, a deeply
+        nested item, an oversized body)."""
+        faults = self.faults
+        items = payload.get(items_field)
+        items = items if isinstance(items, list) else []
+        if faults.missing_arn > 0:
+            damage.strip_arns(items, arn_field, faults.missing_arn, self._rng)
+        deep = faults.deep_nesting > 0 and damage.mark_deep(items, self._rng)
+        body = json.dumps(payload).encode()
+        if deep:
+            body = damage.nest_deeply(body, faults.deep_nesting)
+        if faults.oversize_mb > 0:
+            return await self._oversized(request, protocol.ok(b""), body, faults.oversize_mb, faults.oversize_length)
+        return protocol.ok(body)
+
+    async def _oversized(
+        self, request: web.Request, template: web.Response, body: bytes, megabytes: float, with_length: bool
+    ) -> web.StreamResponse:
+        """`body` padded with whitespace to `megabytes`, streamed a megabyte at a time (the
+        emulator never holds it whole)."""
+        response = web.StreamResponse(headers={k: v for k, v in template.headers.items() if k.lower() != "content-length"})
+        total = max(int(megabytes * MEGABYTE), len(body))
+        if with_length:
+            response.content_length = total
+        else:
+            response.enable_chunked_encoding()
+        try:
+            await response.prepare(request)
+            await response.write(body)
+            padding, left = b" " * MEGABYTE, total - len(body)
+            while left > 0:
+                await response.write(padding[:left])
+                left -= MEGABYTE
+            await response.write_eof()
+        except (ConnectionError, RuntimeError):  # the client refused it and hung up: as intended
+            pass
+        return response
 
     def _region(self, request: web.Request, protocol: Protocol) -> str:
         header = request.headers.get("Authorization", "")
@@ -134,6 +192,9 @@ class EmulatorServer:
         self._call_number += 1
         if faults.latency > 0:
             await asyncio.sleep(faults.latency)
+        if faults.hang > 0 and self._closing is not None and self._rng.random() < faults.hang:
+            await self._closing.wait()  # accepted, never answered (until the server closes)
+            raise protocol.server_error()
         if faults.expired_token:
             raise protocol.expired_token()
         if (protocol.service, region) in faults.denied:

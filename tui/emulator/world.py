@@ -23,7 +23,7 @@ import threading
 import time
 from bisect import bisect_left, bisect_right, insort
 
-from ..models import JobKind
+from ..models import JobKind, phase_of
 from . import catalog
 from .jobs import (
     BEDROCK_FINISHED_MIX,
@@ -441,6 +441,29 @@ class World:
             self._append_statuses(store, job, now, ((status, now),))
             if fields:
                 job.extra = {**(job.extra or {}), **fields}
+
+    def delete(self, arn: str) -> None:
+        """Delete a job now: lists and describes no longer know it. KeyError if unknown."""
+        with self._lock:
+            store, job, _now = self._by_arn(arn)
+            self._remove(store, job)
+
+    def delete_unfinished(self, region: str, kind: JobKind | str, rng: random.Random) -> str | None:
+        """Delete one job of (region, kind) that has not finished, picked with `rng` (a job
+        deleted mid-run); its ARN, or None when every job there has finished."""
+        kind = JobKind(kind)
+        with self._lock:
+            store, now = self._live_store(region, kind)
+            unfinished = [job for job in store.jobs if not phase_of(job.status_at(now)).terminal]
+            if not unfinished:
+                return None
+            job = rng.choice(unfinished)
+            self._remove(store, job)
+            return self._arn(store, job)
+
+    def _remove(self, store: _Store, job: EmuJob) -> None:
+        del store.jobs[bisect_left(store.jobs, sort_key(job), key=sort_key)]
+        del store.index[self._key(store, job)]
 
     def _arn(self, store: _Store, job: EmuJob) -> str:
         return arn_of(store.kind, store.region, job)

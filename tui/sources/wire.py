@@ -13,6 +13,10 @@ event. For a successful response it decodes the raw JSON body and hands the docu
 `DOCUMENT_KEY`), then gives the parser an empty object so it has nothing left to choke on.
 A body that is not a JSON object arrives as a `MalformedResponse` under the same key.
 `ItemReader` then reads one item field by field, noting what it could not read.
+
+A value nested deeper than Python's decoder can follow (JSON 3,000 arrays deep) would fail
+the whole page with RecursionError: such values are cut at `MAX_DEPTH` and replaced with
+`TOO_DEEP`, so only the item holding one gets a note.
 """
 
 from __future__ import annotations
@@ -20,16 +24,33 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
+import reprlib
 from typing import Any, Callable, Mapping
 
 from botocore.utils import parse_timestamp
 
 from ..errors import MalformedResponse
-from ..models import Job
+from ..models import STAND_IN_PREFIX, Job
 
 DOCUMENT_KEY = "BatchtopDocument"
+MAX_DEPTH = 100
+TOO_DEEP = ["nested over 100 levels: not read"]
 _EMPTY_BODY = b"{}"
 _NOTE_VALUE_LENGTH = 40
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)  # a string, or a bracket
+
+
+def _bounded_repr(length: int) -> reprlib.Repr:
+    """repr() that stops 3 levels down and cuts long values: safe on any decoded JSON."""
+    bounded = reprlib.Repr()
+    bounded.maxlevel = 3
+    bounded.maxstring = bounded.maxother = bounded.maxlong = length
+    return bounded
+
+
+_SHORT = _bounded_repr(_NOTE_VALUE_LENGTH)
+_STABLE = _bounded_repr(4096)  # a stand-in's basis: long enough that distinct names stay distinct
 
 
 def capture_documents(client: Any, service_id: str, operations: tuple[str, ...]) -> None:
@@ -43,7 +64,7 @@ def _take_document(response_dict: dict, customized_response_dict: dict, **_: Any
         return  # errors: botocore's parser builds the ClientError as usual
     body = response_dict.get("body") or b"{}"
     try:
-        document = json.loads(body)
+        document = decode_json(body)
     except (ValueError, TypeError) as exc:
         document = MalformedResponse(f"response body is not JSON: {exc}")
     else:
@@ -51,6 +72,34 @@ def _take_document(response_dict: dict, customized_response_dict: dict, **_: Any
             document = MalformedResponse(f"response body is a JSON {type(document).__name__}, not an object")
     customized_response_dict[DOCUMENT_KEY] = document
     response_dict["body"] = _EMPTY_BODY
+
+
+def decode_json(body: bytes | str) -> Any:
+    """`json.loads`, except that values nested deeper than MAX_DEPTH become TOO_DEEP when the
+    decoder itself cannot follow them (the cut costs a scan of the body: only then)."""
+    try:
+        return json.loads(body)
+    except RecursionError:
+        return json.loads(_cut_deep(body.encode() if isinstance(body, str) else body))
+
+
+def _cut_deep(body: bytes) -> bytes:
+    pieces: list[bytes] = []
+    depth, kept_to, cut_from = 0, 0, -1
+    marker = json.dumps(TOO_DEEP).encode()
+    for token in _JSON_TOKEN.finditer(body):
+        char = body[token.start()]
+        if char in b"[{":
+            depth += 1
+            if depth == MAX_DEPTH + 1:
+                cut_from = token.start()
+        elif char in b"]}":
+            if depth == MAX_DEPTH + 1 and cut_from >= 0:
+                pieces += (body[kept_to:cut_from], marker)
+                kept_to, cut_from = token.end(), -1
+            depth -= 1
+    pieces.append(body[kept_to:])
+    return b"".join(pieces)
 
 
 def document_of(response: Mapping[str, Any]) -> dict[str, Any]:
@@ -120,7 +169,8 @@ def iso_time(value: object) -> object:
 
 
 def _shown(value: object) -> str:
-    text = repr(value)
+    """A short repr for a note; bounded however large or deep the value is."""
+    text = _SHORT.repr(value)
     return text if len(text) <= _NOTE_VALUE_LENGTH else text[: _NOTE_VALUE_LENGTH - 1] + "…"
 
 
@@ -187,11 +237,15 @@ class ItemReader:
         if arn:
             return arn
         basis = [self.item.get(name) for name in stable_fields] if self.item else [self._raw]
-        digest = hashlib.sha1(
-            json.dumps(basis, sort_keys=True, default=str).encode("utf-8", "replace"),
-            usedforsecurity=False,
-        ).hexdigest()[:16]
-        return f"unknown-arn:{digest}"
+        digest = hashlib.sha1(_STABLE.repr(basis).encode("utf-8", "replace"), usedforsecurity=False).hexdigest()[:16]
+        return f"{STAND_IN_PREFIX}{digest}"
+
+
+def _same(old: object, new: object) -> bool:
+    try:
+        return old == new
+    except RecursionError:  # nested deeper than comparing can follow: read it again
+        return False
 
 
 class FirstPageMemo:
@@ -213,7 +267,7 @@ class FirstPageMemo:
         for index, item in enumerate(items):
             arn = item.get(self._arn_field) if isinstance(item, dict) else None
             seen = last.get(arn) if isinstance(arn, str) else None
-            job = seen[1] if seen is not None and seen[0] == item else read_item(item, f"{where}[{index}]")
+            job = seen[1] if seen is not None and _same(seen[0], item) else read_item(item, f"{where}[{index}]")
             if isinstance(arn, str):
                 kept[arn] = (item, job)
             jobs.append(job)
