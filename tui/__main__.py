@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from . import __version__
 
 KINDS = ("bedrock", "personalize", "segment", "all")
 FORMATS_LS = ("table", "json", "jsonl", "csv")
 NOTIFY_MODES = ("bell", "osc9", "off")
+EXIT_STATUSES = """\
+exit status (ls, describe, wait):
+  0    done (wait: the job succeeded)
+  1    wait: the job failed, stopped, expired or partially completed; ls, describe: a call failed
+  2    usage: a bad flag, --config path, ARN or profile
+  3    the job does not exist, or the service rejected the request as invalid
+  4    credentials missing or expired, or access denied
+  124  wait: --timeout reached
+  130  interrupted (Ctrl-C)"""
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -23,24 +33,41 @@ def _csv_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def _add_aws_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", type=_csv_list, metavar="A,B", help="AWS profiles (default: the normal AWS chain)")
-    parser.add_argument("--region", type=_csv_list, metavar="R1,R2", help="AWS regions (default: the profile's region)")
-    parser.add_argument("--source", choices=KINDS, help="which job kinds to watch (default: all)")
+def _add_global_flags(parser: argparse.ArgumentParser, *, subcommand: bool = False) -> None:
+    """The flags that mean the same before and after a subcommand (`batchtop --source bedrock ls`
+    is `batchtop ls --source bedrock`). On a subcommand their default is "not given", so a
+    value given before the subcommand is kept; given on both sides, the later one wins."""
+    default = argparse.SUPPRESS if subcommand else None
+    parser.add_argument(
+        "--profile", type=_csv_list, default=default, metavar="A,B", help="AWS profiles (default: the normal AWS chain)"
+    )
+    parser.add_argument(
+        "--region", type=_csv_list, default=default, metavar="R1,R2", help="AWS regions (default: the profile's region)"
+    )
+    parser.add_argument("--source", choices=KINDS, default=default, help="which job kinds to watch (default: all)")
+    parser.add_argument(
+        "--config", default=default, metavar="PATH", help="config file (default: see `batchtop config path`)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="batchtop",
         description="A live terminal monitor for Amazon Bedrock and Amazon Personalize batch jobs.",
+        epilog=EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"batchtop {__version__}")
     parser.add_argument("--demo", action="store_true", help="run on the built-in emulator (no AWS account needed)")
-    _add_aws_flags(parser)
-    parser.add_argument("--interval", type=float, metavar="SECONDS", help="live refresh interval, 2 to 600 (default 10)")
+    _add_global_flags(parser)
+    parser.add_argument(
+        "--interval",
+        type=float,
+        metavar="SECONDS",
+        help="live refresh interval, 2 to 600 (default 10); for wait: seconds between polls",
+    )
     parser.add_argument("--allow-stop", action="store_true", default=None, help="enable `x` to stop Bedrock jobs")
     parser.add_argument("--notify", choices=NOTIFY_MODES, help="how to announce finished jobs besides the toast")
-    parser.add_argument("--config", metavar="PATH", help="config file (default: see `batchtop config path`)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 
     emulate = commands.add_parser("emulate", help="run the built-in AWS emulator in the foreground")
@@ -55,30 +82,55 @@ def build_parser() -> argparse.ArgumentParser:
     emulate.add_argument("--hostile", action="store_true", help="hostile strings in names and messages")
 
     ls = commands.add_parser("ls", help="list jobs, newest first, as pages arrive")
-    _add_aws_flags(ls)
+    _add_global_flags(ls, subcommand=True)
     ls.add_argument("--status", metavar="PHASE_OR_RAW", help="a phase (running, failed, …) or a raw status")
     ls.add_argument("--name", metavar="TEXT", help="name contains TEXT (literal)")
     ls.add_argument("--limit", type=int, metavar="N", help="stop after N jobs")
     ls.add_argument("--format", choices=FORMATS_LS, default="table")
 
-    describe = commands.add_parser("describe", help="everything the service says about one job")
-    _add_aws_flags(describe)
+    describe = commands.add_parser(
+        "describe",
+        help="everything the service says about one job",
+        epilog=EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_global_flags(describe, subcommand=True)
     describe.add_argument("arn")
     describe.add_argument("--format", choices=("json", "table"), default="json")
 
-    wait = commands.add_parser("wait", help="wait until a job is terminal: exit 0 succeeded, 1 otherwise, 124 timeout")
-    _add_aws_flags(wait)
+    wait = commands.add_parser(
+        "wait",
+        help="wait until a job is terminal: exit 0 succeeded, 1 failed, 3 not found, 4 access, 124 timeout",
+        epilog=EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_global_flags(wait, subcommand=True)
     wait.add_argument("arn")
-    wait.add_argument("--timeout", type=float, metavar="S", help="give up after S seconds (exit 124)")
-    wait.add_argument("--interval", type=float, default=10.0, metavar="S", help="seconds between polls")
+    wait.add_argument("--timeout", type=float, metavar="S", help="give up after S seconds, up to 30 days (exit 124)")
+    wait.add_argument(
+        "--interval",
+        type=float,
+        default=argparse.SUPPRESS,
+        metavar="S",
+        help="seconds between polls, 0.1 to 3600 (default: the config's interval, 10)",
+    )
 
     config = commands.add_parser("config", help="config file commands")
+    config.add_argument(
+        "--config", default=argparse.SUPPRESS, metavar="PATH", help="config file (default: see `batchtop config path`)"
+    )
     config.add_argument("action", choices=("path",), help="path: print where the config file lives")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.config and args.command != "config" and not Path(args.config).expanduser().exists():
+        print(f"batchtop: error: --config {args.config}: no such file (leave --config out for the defaults)", file=sys.stderr)
+        return 2
+    from .errors import silence_sdk_logging
+
+    silence_sdk_logging()
     if args.command == "emulate":
         from .emulator.cli import run_emulate
 

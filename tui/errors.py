@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 from dataclasses import dataclass
 
 import botocore.exceptions as bx
+import botocore.session
 from botocore.parsers import ResponseParserError
 from pydantic import ValidationError
 
@@ -87,9 +89,11 @@ def classify(exc: BaseException, profile: str | None = None) -> Problem:
     if isinstance(exc, _SSO_ERRORS):
         return Problem(ProblemKind.SSO_EXPIRED, f"AWS SSO session expired for {who}: run `{login}`.")
     if isinstance(exc, bx.ProfileNotFound):
+        known = known_profiles()
+        listed = "" if known is None else f" (profiles here: {_detail(', '.join(known)) or 'none'})"
         return Problem(
             ProblemKind.NO_CREDENTIALS,
-            f"AWS profile {_detail(getattr(exc, 'kwargs', {}).get('profile', profile))} is not configured: "
+            f"AWS profile {_detail(getattr(exc, 'kwargs', {}).get('profile', profile))} is not configured{listed}: "
             "check --profile or add it with `aws configure`.",
         )
     if isinstance(exc, bx.NoCredentialsError):
@@ -120,6 +124,23 @@ def classify(exc: BaseException, profile: str | None = None) -> Problem:
     if isinstance(exc, _NETWORK_ERRORS) or _is_aiohttp_client_error(exc):
         return Problem(ProblemKind.NETWORK, f"Cannot reach {_endpoint(exc)}: check the network, proxy or VPN; batchtop keeps retrying.")
     return Problem(ProblemKind.SERVICE, f"Unexpected error ({type(exc).__name__}: {_detail(exc)}): batchtop will retry.")
+
+
+def silence_sdk_logging() -> None:
+    """Keep botocore's and aiobotocore's own log records (a credential refresh that failed logs
+    a whole traceback) off stderr: every failure reaches the user once, through `classify`."""
+    for name in ("botocore", "aiobotocore", "aioboto3", "boto3"):
+        logger = logging.getLogger(name)
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+
+
+def known_profiles() -> list[str] | None:
+    """The profiles the AWS config and credentials files define, sorted; None if unreadable."""
+    try:
+        return sorted(botocore.session.Session().available_profiles)
+    except bx.BotoCoreError:
+        return None
 
 
 def _is_aiohttp_client_error(exc: BaseException) -> bool:

@@ -1,33 +1,23 @@
 """Write the rows in view to a CSV or JSON file, for spreadsheets, scripts and tickets.
 
-Values are exported as the service sent them (the file is data, not the screen), with two
-exceptions that keep the data from acting on the program that opens it: CSV cells that a
-spreadsheet would run as a formula get a leading apostrophe, and JSON escapes the control,
-bidi and invisible characters that JSON itself allows raw.
+This module owns the file (a fresh name, never clobbering one that exists, no half-written
+file left behind); what goes into it follows the output policy of `tui/output.py`, the same
+cells and JSON as `batchtop ls`.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
 from .models import Job
-from .records import csv_columns, flat_record, job_record
+from .output import EXPORT_CSV_COLUMNS, write_export
 
 ExportFormat = Literal["csv", "json"]
 
-CSV_FIELDS = csv_columns(["source"], notes=False)
-
-# Spreadsheets run a cell that starts with these as a formula (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Characters JSON leaves raw but that should not reach a terminal or an editor unescaped.
-# Lone surrogates are escaped too: JSON allows "\ud800", UTF-8 cannot encode it.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff]")
+CSV_FIELDS = EXPORT_CSV_COLUMNS
 
 
 class ExportError(Exception):
@@ -48,8 +38,7 @@ def export_rows(jobs: Iterable[Job], path: Path, fmt: ExportFormat, *, overwrite
         raise ExportError(f"unknown export format {fmt!r}: use csv or json")
     path = Path(path).expanduser()
     try:
-        # backslashreplace: a lone surrogate (valid in AWS's JSON, not in UTF-8) must not abort the export
-        file = path.open("w" if overwrite else "x", encoding="utf-8", errors="backslashreplace", newline="")
+        file = path.open("w" if overwrite else "x", encoding="utf-8", newline="")
     except FileExistsError:
         raise ExportError(f"{path} already exists: choose another name") from None
     except FileNotFoundError:
@@ -60,53 +49,10 @@ def export_rows(jobs: Iterable[Job], path: Path, fmt: ExportFormat, *, overwrite
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with file:
-            return _write_csv(file, jobs) if fmt == "csv" else _write_json(file, jobs)
+            return write_export(file, fmt, jobs)
     except BaseException as exc:
         if not overwrite:  # remove the half-written file we created; never a file that was there
             path.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
-
-
-def _write_csv(file, jobs: Iterable[Job]) -> int:
-    writer = csv.writer(file)
-    writer.writerow(CSV_FIELDS)
-    count = 0
-    for job in jobs:
-        row = flat_record(_record(job))
-        writer.writerow([_csv_cell(row[field]) for field in CSV_FIELDS])
-        count += 1
-    return count
-
-
-def _csv_cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _write_json(file, jobs: Iterable[Job]) -> int:
-    file.write("[")
-    count = 0
-    for job in jobs:
-        text = json.dumps(_record(job), ensure_ascii=False)
-        file.write(("\n  " if count == 0 else ",\n  ") + _JSON_UNSAFE.sub(_json_escape, text))
-        count += 1
-    file.write("\n]\n" if count else "]\n")
-    return count
-
-
-def _record(job: Job) -> dict[str, object]:
-    """An export names the job's source id and keeps each time's own UTC offset."""
-    return job_record(job, {"source": job.source}, _iso)
-
-
-def _json_escape(found: re.Match[str]) -> str:
-    return f"\\u{ord(found[0]):04x}"
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return None if value is None else value.isoformat()

@@ -7,7 +7,6 @@ the sequence and let the rest drive the terminal).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, get_args
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, get_args
 from .clipboard import passthrough, write_to_terminal
 from .config import NotifyMode
 from .models import Job, Phase
+from .output import osc9
 from .sanitize import clean
 
 if TYPE_CHECKING:
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 NAME_MAX = 80
 STATUS_MAX = 40
-OSC9_MAX = 240
 # More jobs than this finishing in one refresh give one summary instead of a toast each.
 SUMMARY_ABOVE = 3
 
@@ -33,21 +32,11 @@ _SEVERITY: dict[Phase, SeverityLevel] = {
     Phase.STOPPED: "warning",
     Phase.EXPIRED: "warning",
 }
-# ConEmu and Windows Terminal read "OSC 9 ; <digits> ;" as a command (progress, sleep...).
-_CONEMU_COMMAND = re.compile(r"\d+;")
 
 
 def bell() -> str:
     """The terminal bell."""
     return "\a"
-
-
-def osc9(title: str, body: str) -> str:
-    """An OSC 9 desktop notification "title: body", cleaned, capped, safe to write as is."""
-    text = clean(f"{clean(title, NAME_MAX) or 'batchtop'}: {clean(body)}", OSC9_MAX)
-    if _CONEMU_COMMAND.match(text):
-        text = clean(f"batchtop: {text}", OSC9_MAX)
-    return f"\x1b]9;{text}\a"
 
 
 def finished_message(job: Job) -> str:

@@ -34,8 +34,10 @@ _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 _WHITESPACE = re.compile(r"[\t\n\r\v\f]")
 
 
-def _visible(char: str) -> bool:
-    return unicodedata.category(char) not in _INVISIBLE_CATEGORIES
+def is_invisible(char: str) -> bool:
+    """A control, DEL, surrogate, private-use, unassigned, bidi or other format character, or a
+    line/paragraph separator: never shown on screen, and escaped in JSON (tui/output.py)."""
+    return unicodedata.category(char) in _INVISIBLE_CATEGORIES
 
 
 def clean(value: object, max_length: int | None = None, *, keep_newlines: bool = False) -> str:
@@ -52,10 +54,10 @@ def clean(value: object, max_length: int | None = None, *, keep_newlines: bool =
         if keep_newlines:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
             lines = (_WHITESPACE.sub(" ", line) for line in text.split("\n"))
-            cleaned = "\n".join("".join(c for c in line if _visible(c)) for line in lines)
+            cleaned = "\n".join("".join(c for c in line if not is_invisible(c)) for line in lines)
         else:
             text = _WHITESPACE.sub(" ", text)
-            cleaned = "".join(c for c in text if _visible(c))
+            cleaned = "".join(c for c in text if not is_invisible(c))
     if max_length is not None and len(cleaned) > max_length:
         cleaned = cleaned[: max_length - 1] + ELLIPSIS if max_length > 0 else ""
     return cleaned

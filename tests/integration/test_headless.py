@@ -145,9 +145,12 @@ def test_ls_expired_token_is_one_sentence_on_stderr(aws_env, faults, capsys):
     assert captured.err.count("have expired") == 3 and "Traceback" not in captured.err
 
 
-def test_ls_unknown_profile(aws_env, emulator, capsys):
-    assert main(["ls", "--profile", "nosuch"]) == 1
-    assert "AWS profile nosuch is not configured" in capsys.readouterr().err
+def test_ls_unknown_profile_is_a_usage_error_naming_the_profiles_that_exist(aws_env, emulator, capsys):
+    Path(aws_env["AWS_CONFIG_FILE"]).write_text("[profile dev]\nregion = us-east-1\n[profile prod]\nregion = eu-west-1\n")
+    assert main(["ls", "--profile", "dev,nosuch"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "AWS profile nosuch is not configured (profiles here: dev, prod)" in err
     assert sum(emulator.calls.values()) == 0
 
 
@@ -188,7 +191,7 @@ def test_describe_rejects_what_is_not_a_job_arn(aws_env, capsys):
 
 
 def test_describe_unknown_job(aws_env, capsys):
-    assert main(["describe", "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/zzzzzzzzzzzz"]) == 1
+    assert main(["describe", "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/zzzzzzzzzzzz"]) == 3
     assert "Not found" in capsys.readouterr().err
 
 
@@ -196,7 +199,7 @@ def test_describe_unknown_job(aws_env, capsys):
 def test_wait_exit_status_follows_the_final_phase(aws_env, world, capsys, status, code):
     arn = world.jobs("bedrock")[1]["jobArn"]
     world.set_status(arn, status)
-    assert main(["wait", arn, "--interval", "0.05"]) == code
+    assert main(["wait", arn, "--interval", "0.1"]) == code
     assert capsys.readouterr().out.strip() == status
 
 
@@ -212,7 +215,7 @@ def test_wait_follows_a_job_until_it_ends(aws_env, world, emulator, capsys):
 
     finisher = threading.Thread(target=finish_after_two_polls, daemon=True)
     finisher.start()
-    assert main(["wait", arn, "--interval", "0.05", "--timeout", "20"]) == 0
+    assert main(["wait", arn, "--interval", "0.1", "--timeout", "20"]) == 0
     finisher.join()
     err = capsys.readouterr().err
     assert "IN PROGRESS" in err and "ACTIVE" in err
@@ -222,7 +225,7 @@ def test_wait_follows_a_job_until_it_ends(aws_env, world, emulator, capsys):
 def test_wait_times_out_with_124(aws_env, world, capsys):
     arn = world.jobs("bedrock")[2]["jobArn"]
     world.set_status(arn, "InProgress")
-    assert main(["wait", arn, "--interval", "0.05", "--timeout", "0.3"]) == 124
+    assert main(["wait", arn, "--interval", "0.1", "--timeout", "0.3"]) == 124
     assert "timed out after 0.3 s" in capsys.readouterr().err
 
 
@@ -240,14 +243,14 @@ def test_wait_keeps_polling_through_throttling(aws_env, world, emulator, faults,
 
     clearer = threading.Thread(target=clear_once_a_poll_has_failed, daemon=True)
     clearer.start()
-    assert main(["wait", arn, "--interval", "0.05", "--timeout", "30"]) == 0
+    assert main(["wait", arn, "--interval", "0.1", "--timeout", "30"]) == 0
     clearer.join()
     assert "throttling" in capsys.readouterr().err
 
 
 def test_wait_gives_up_on_credentials(aws_env, world, faults, capsys):
     faults.expired_token = True
-    assert main(["wait", world.jobs("bedrock")[0]["jobArn"], "--interval", "0.05"]) == 1
+    assert main(["wait", world.jobs("bedrock")[0]["jobArn"], "--interval", "0.1"]) == 4
     assert "have expired" in capsys.readouterr().err
 
 

@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.text import Text
 
 from tui.models import Job, JobDetail, JobKind, Phase, RecordCounts
-from tui.screens.detail_view import DetailView, RateMeter, flatten, job_json, label_width, rows_table
+from tui.output import job_json
+from tui.screens.detail_view import DetailView, RateMeter, flatten, label_width, rows_table
 
 NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
 BEDROCK_ARN = "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/k3x9q2m8w1zt"

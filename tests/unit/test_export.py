@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from tui.export import CSV_FIELDS, ExportError, default_export_path, export_rows
 from tui.models import Job, JobKind, Phase, RecordCounts, phase_of
+from tui.sanitize import clean
 
 T0 = dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
 
@@ -86,12 +87,34 @@ def test_csv_has_a_header_and_one_row_per_job_with_every_field(tmp_path):
     assert second["records_total"] == second["invocation_type"] == ""
 
 
-@pytest.mark.parametrize("payload", ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
-def test_csv_cells_that_a_spreadsheet_would_run_are_defused(tmp_path, payload):
+@pytest.mark.parametrize(
+    ("payload", "cell"),
+    [
+        ('=HYPERLINK("http://evil","x")', '\'=HYPERLINK("http://evil","x")'),
+        ("+1+1", "'+1+1"),
+        ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1+1", "' =1+1"),  # the tab goes (a control), the formula is still defused
+        ("\r=1+1", "'\n=1+1"),
+        ("\x1b[2J=1+1", "'=1+1"),  # an escape sequence hiding the formula goes whole
+        ("\u202e=1+1", "'=1+1"),
+        ("  =1+1", "'  =1+1"),
+        ("a=1", "a=1"),
+    ],
+)
+def test_csv_cells_that_a_spreadsheet_would_run_are_defused(tmp_path, payload, cell):
     path = tmp_path / "out.csv"
     export_rows([make_job(name=payload, message=payload, model=payload)], path, "csv")
     (row,) = read_csv(path)
-    assert row["name"] == row["message"] == row["model"] == "'" + payload
+    assert row["name"] == row["message"] == row["model"] == cell
+
+
+def test_csv_cells_hold_no_escape_sequence_or_bidi_character(tmp_path):
+    hostile = "ok\x1b]52;c;cm0gLXJmIH4vKg==\x07 \x1b]0;title\x07\u202eevil\x9b2J\x7f end"
+    path = tmp_path / "out.csv"
+    export_rows([make_job(name=hostile)], path, "csv")
+    (row,) = read_csv(path)
+    assert row["name"] == "ok evil end"
 
 
 def test_json_keeps_exact_values_and_types(tmp_path):
@@ -184,7 +207,6 @@ def test_any_strings_round_trip(tmp_path, names, status, message):
     rows = read_csv(csv_path)
     assert len(rows) == len(jobs)
     for row, name in zip(rows, names):
-        if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
-            continue  # not representable in a UTF-8 CSV: written backslash-escaped
-        defused = name.startswith(("=", "+", "-", "@", "\t", "\r"))
-        assert row["name"] == ("'" + name if defused else name)
+        cleaned = clean(name, keep_newlines=True)
+        defused = cleaned.lstrip(" \n").startswith(("=", "+", "-", "@"))
+        assert row["name"] == ("'" + cleaned if defused else cleaned)

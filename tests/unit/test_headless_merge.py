@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from tui.headless import _merge
+from tui.headless.merge import merge as _merge
 from tui.models import Job, JobKind, Phase
 from tui.models import Filters, Page, Source, SourceKey
 

@@ -12,16 +12,8 @@ from textual.notifications import Notify
 from textual.widgets._toast import Toast
 
 from tui.models import Job, JobKind, phase_of
-from tui.notify import (
-    NAME_MAX,
-    OSC9_MAX,
-    SUMMARY_ABOVE,
-    announce_finished,
-    bell,
-    finished_message,
-    osc9,
-    summary_message,
-)
+from tui.notify import NAME_MAX, SUMMARY_ABOVE, announce_finished, bell, finished_message, summary_message
+from tui.output import OSC9_MAX, osc9
 
 HOSTILE_NAME = "[bold red]pwn[/] \x1b[2J\x1b]52;c;ZXZpbA==\x07 \u202eevil\u2066 \x9b31m"
 

@@ -3,65 +3,16 @@ and ordinary text (any script, emoji, punctuation, Rich markup) comes through un
 
 from __future__ import annotations
 
-import unicodedata
-
 from hypothesis import example, given
 from hypothesis import strategies as st
 from rich.text import Text
 
 from tui.sanitize import ELLIPSIS, clean, safe_text
 
-BIDI_CONTROLS = {chr(c) for c in range(0x202A, 0x202F)} | {chr(c) for c in range(0x2066, 0x206A)} | {
-    "\u200e",
-    "\u200f",
-    "\u061c",
-}
-ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u180e"}
-CONTROL_LIKE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
-
-# Text as a terminal attacker would write it: real escape sequences mixed with anything.
-ESCAPES = st.sampled_from(
-    [
-        "\x1b",
-        "\x07",
-        "\x1b[2J",
-        "\x1b[31;1m",
-        "\x9b2J",
-        "\x1b]0;title\x07",
-        "\x1b]52;c;ZXZpbA==\x07",
-        "\x1b]8;;https://evil.example\x1b\\",
-        "\x9d52;c;ZXZpbA==\x9c",
-        "\x1bP+q544e\x1b\\",
-        "\x90$q\"p\x9c",
-        "\x1b_Gf=100;AAAA\x1b\\",
-        "\x1b(0",
-        "\x1bc",
-        "\x1b[?1049h",
-        "\r\n",
-        "\t",
-        "\u202e",
-        "\u2066",
-        "\u200b",
-        "\ufeff",
-        "\x00",
-        "\x7f",
-        "\x85",
-    ]
-)
-HOSTILE_TEXT = st.lists(st.one_of(ESCAPES, st.text(max_size=8)), max_size=12).map("".join)
-ANY_TEXT = st.one_of(st.text(), HOSTILE_TEXT)
+from hostile import ANY_TEXT, assert_inert
 
 # Printable text: letters (any script), marks, digits, punctuation, symbols (emoji), spaces.
 PRINTABLE = st.text(st.characters(categories=("L", "M", "N", "P", "S", "Zs")), max_size=60)
-
-
-def assert_inert(output: str, *, newlines: bool = False) -> None:
-    for char in output:
-        if newlines and char == "\n":
-            continue
-        assert unicodedata.category(char) not in CONTROL_LIKE, f"{char!r} in {output!r}"
-        assert char not in BIDI_CONTROLS and char not in ZERO_WIDTH, f"{char!r} in {output!r}"
-    assert "\x1b" not in output and "\x07" not in output and "\r" not in output
 
 
 @given(ANY_TEXT)

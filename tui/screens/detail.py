@@ -29,9 +29,10 @@ from ..console_url import console_url
 from ..dialogs import ConfirmStopScreen, stop_refusal
 from ..errors import classify
 from ..models import Job, JobDetail, Problem, Source
+from ..output import job_json
 from ..sanitize import clean, safe_text
 from ..stylesheets import stylesheet
-from .detail_view import VALUE_LIMIT, DetailView, RateMeter, job_json, label_width, rows_table
+from .detail_view import VALUE_LIMIT, DetailView, RateMeter, label_width, rows_table
 
 REDESCRIBE_SECONDS = 5.0
 """How often a job that is not terminal is described again while this screen shows it."""

@@ -8,18 +8,16 @@ from AWS goes through `tui.sanitize`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections import deque
 from collections.abc import Iterator
 
-from pydantic import TypeAdapter
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
 from ..console_url import console_url, parse_arn
-from ..models import Job, JobDetail, Phase, RecordCounts, split_source_id
+from ..models import Job, Phase, RecordCounts, split_source_id
 from ..sanitize import clean, safe_text
 from ..widgets.columns import format_span
 
@@ -27,9 +25,6 @@ VALUE_LIMIT = 20_000
 """Longest value shown, in characters: far beyond any real field, short of a hostile one."""
 
 BAR_CELLS = 40
-
-_JOB_JSON = TypeAdapter(Job)
-
 
 Row = tuple[str, Text]
 
@@ -341,9 +336,3 @@ def rows_table(rows: list[Row], label_width: int = 20) -> Table:
         value.overflow = "fold"
         table.add_row(Text(label), value)
     return table
-
-
-def job_json(job: Job, detail: JobDetail | None) -> str:
-    """What `y` copies: the describe result as the service sent it, else the summary row."""
-    document = detail.fields if detail is not None else _JOB_JSON.dump_python(job, mode="json")
-    return json.dumps(document, indent=2, default=str)

@@ -28,6 +28,7 @@ from ..dialogs import ConfirmStopScreen, ExportScreen, StatusFilterScreen, stop_
 from ..feed import SORT_COLUMNS
 from ..models import STATUS_PHASES, Filters, Job, JobKind, Phase, SourceKey
 from ..live import LiveService, Update
+from ..output import job_json
 from ..refresh import RefreshEngine, SourceState
 from ..sanitize import clean
 from ..stylesheets import stylesheet
@@ -36,7 +37,6 @@ from ..widgets.job_table import JobTable
 from ..widgets.source_list import SourceList, SourcePane, SourceRow
 from .commands import MonitorCommands
 from .detail import DetailScreen
-from .detail_view import job_json
 from .help import HelpScreen
 
 DESCENDING_FIRST = frozenset({"created", "progress", "duration"})

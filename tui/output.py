@@ -1,0 +1,311 @@
+"""Every way job data leaves the process: table text, CSV, JSON, JSON Lines, the clipboard, OSC 9.
+
+One policy, whatever the way out (DESIGN.md, "Output policy"):
+- JSON and JSON Lines are lossless but inert: every C0/C1 control, DEL, lone surrogate and
+  bidi/invisible format character is written as a `\\uXXXX` escape, so `json.loads` gives the
+  exact value back and nothing in the text can drive a terminal or hide in an editor.
+- CSV cells lose controls, escape sequences and bidi characters (newlines stay, quoted), and a
+  cell a spreadsheet would run as a formula gets a leading apostrophe: the same cells in
+  `batchtop ls --format csv` and in the export.
+- Table text goes through `sanitize.clean`, capped to its column.
+- The clipboard takes an ARN only when it is a well-formed ARN, and a job's JSON as inert JSON.
+- An OSC 9 notification carries cleaned, capped text that cannot end or extend the sequence.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, TextIO
+
+from pydantic import TypeAdapter
+from rich.cells import set_cell_size
+
+from .models import Job, JobDetail, SourceKey
+from .records import csv_columns, flat_record, job_record
+from .sanitize import clean, is_invisible
+
+# ---------------------------------------------------------------- JSON
+
+# Everything beyond printable ASCII is looked at (DEL, C1, bidi, format, separators, surrogates).
+_BEYOND_ASCII = re.compile("[\x7f-\U0010ffff]")
+
+
+def _escape_if_invisible(found: re.Match[str]) -> str:
+    char = found[0]
+    if not is_invisible(char):
+        return char
+    code = ord(char)
+    if code > 0xFFFF:  # JSON spells characters beyond the BMP as a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def inert_json(value: object, *, indent: int | None = None) -> str:
+    """`value` as JSON text that reads back exactly and holds no control or invisible character.
+
+    `json.dumps(ensure_ascii=False)` escapes C0 controls but leaves DEL, C1, bidi overrides,
+    line separators and lone surrogates raw; they are escaped here (only inside strings can
+    they occur, so the escape is always valid JSON). Readable text (any script) stays readable.
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=indent, default=str)
+    return text if text.isascii() and "\x7f" not in text else _BEYOND_ASCII.sub(_escape_if_invisible, text)
+
+
+# ---------------------------------------------------------------- records
+
+
+def utc_iso(moment: dt.datetime | None) -> str | None:
+    """ISO 8601 in UTC with a `Z`, as scripts like it."""
+    return None if moment is None else moment.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def offset_iso(moment: dt.datetime | None) -> str | None:
+    """ISO 8601 keeping the time's own UTC offset, as the export writes it."""
+    return None if moment is None else moment.isoformat()
+
+
+def ls_record(key: SourceKey, job: Job) -> dict[str, Any]:
+    """A job as `batchtop ls` writes it: its profile and region, times in UTC."""
+    return job_record(job, {"profile": key.profile, "region": key.region}, utc_iso)
+
+
+def export_record(job: Job) -> dict[str, Any]:
+    """A job as the export writes it: its source id, each time with its own offset."""
+    return job_record(job, {"source": job.source}, offset_iso)
+
+
+LS_CSV_COLUMNS = csv_columns(["profile", "region"])
+EXPORT_CSV_COLUMNS = csv_columns(["source"], notes=False)
+
+
+# ---------------------------------------------------------------- CSV
+
+# Spreadsheets run a cell that starts with these as a formula (OWASP "CSV injection"); tab and
+# CR, on the same list, never survive cleaning, and leading spaces are looked through.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def csv_cell(value: object) -> object:
+    """One CSV cell: text cleaned of controls and bidi characters (newlines kept), formulas defused."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    text = clean(value, keep_newlines=True)
+    return "'" + text if text.lstrip(" \n").startswith(_FORMULA_START) else text
+
+
+# ---------------------------------------------------------------- writers
+
+
+class RecordWriter:
+    """Writes records (from `ls_record` / `export_record`) to a text stream as rows arrive."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.count = 0
+
+    def begin(self) -> None:
+        """Anything that comes before the first row (a header, an opening bracket)."""
+
+    def write(self, record: Mapping[str, Any]) -> None:
+        self._write(record)
+        self.count += 1
+
+    def _write(self, record: Mapping[str, Any]) -> None:
+        raise NotImplementedError
+
+    def end(self) -> None:
+        """Anything that closes the document; the output is complete only after this."""
+
+
+class JsonLinesWriter(RecordWriter):
+    """One inert JSON object per line."""
+
+    def _write(self, record: Mapping[str, Any]) -> None:
+        self.out.write(inert_json(record) + "\n")
+
+
+class JsonArrayWriter(RecordWriter):
+    """One JSON array, written as rows arrive: valid once `end` has run."""
+
+    def begin(self) -> None:
+        self.out.write("[")
+
+    def _write(self, record: Mapping[str, Any]) -> None:
+        self.out.write(("\n  " if self.count == 0 else ",\n  ") + inert_json(record))
+
+    def end(self) -> None:
+        self.out.write("\n]\n" if self.count else "]\n")
+
+
+class CsvWriter(RecordWriter):
+    """A header, then one row per record (`records_*` flattened, notes joined), cells guarded."""
+
+    def __init__(self, out: TextIO, columns: Sequence[str]) -> None:
+        super().__init__(out)
+        self.columns = tuple(columns)
+        self._csv = csv.writer(out, lineterminator="\n")
+
+    def begin(self) -> None:
+        self._csv.writerow(self.columns)
+
+    def _write(self, record: Mapping[str, Any]) -> None:
+        flat = flat_record(record)
+        self._csv.writerow([csv_cell(flat.get(column)) for column in self.columns])
+
+
+def progress_text(job: Job) -> str:
+    """" 42% 420/1,000" when the job's record counts are known, else ""."""
+    records = job.records
+    if records is None or records.total is None:
+        return ""
+    fraction = records.fraction
+    percent = f"{fraction * 100:3.0f}% " if fraction is not None else ""
+    return f"{percent}{records.processed or 0:,}/{records.total:,}"
+
+
+class TableWriter:
+    """`ls`'s fixed-width table: every value cleaned and fitted to its column, the ARN last."""
+
+    COLUMNS = (("CREATED (UTC)", 16), ("KIND", 11), ("REGION", 14), ("STATUS", 18), ("PROGRESS", 18), ("NAME", 40))
+    ARN_MAX = 300
+
+    def __init__(self, out: TextIO, *, several_profiles: bool = False) -> None:
+        self.out = out
+        self.several_profiles = several_profiles
+        self.columns = list(self.COLUMNS)
+        if several_profiles:
+            self.columns.insert(2, ("PROFILE", 14))
+
+    def begin(self) -> None:
+        self.out.write(self._line([title for title, _ in self.columns], "ARN"))
+
+    def write(self, key: SourceKey, job: Job) -> None:
+        created = job.created.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M") if job.created else "?"
+        status = job.status or "?"
+        if job.notes:
+            status = f"{status} (!)"
+        values = [created, job.kind.value, key.region, status, progress_text(job), job.name]
+        if self.several_profiles:
+            values.insert(2, key.profile or "default")
+        self.out.write(self._line(values, job.arn))
+
+    def end(self) -> None:
+        pass
+
+    def _line(self, values: list[str], last: str) -> str:
+        cells = [set_cell_size(clean(value, width), width) for value, (_, width) in zip(values, self.columns)]
+        return "  ".join([*cells, clean(last, self.ARN_MAX)]).rstrip() + "\n"
+
+
+class LsRows:
+    """What `ls` writes to: rows as (source key, job), in any of its formats."""
+
+    FORMATS = ("table", "json", "jsonl", "csv")
+
+    def __init__(self, fmt: str, out: TextIO, *, several_profiles: bool = False) -> None:
+        self.table = TableWriter(out, several_profiles=several_profiles) if fmt == "table" else None
+        self.records = None if self.table else record_writer(fmt, out, LS_CSV_COLUMNS)
+
+    def begin(self) -> None:
+        (self.table or self.records).begin()  # type: ignore[union-attr]
+
+    def write(self, key: SourceKey, job: Job) -> None:
+        if self.table is not None:
+            self.table.write(key, job)
+        else:
+            self.records.write(ls_record(key, job))  # type: ignore[union-attr]
+
+    def end(self) -> None:
+        (self.table or self.records).end()  # type: ignore[union-attr]
+
+
+def record_writer(fmt: str, out: TextIO, csv_columns: Sequence[str]) -> RecordWriter:
+    """The writer for `fmt`: "json" (an array), "jsonl" or "csv" (with `csv_columns`)."""
+    if fmt == "json":
+        return JsonArrayWriter(out)
+    if fmt == "jsonl":
+        return JsonLinesWriter(out)
+    if fmt == "csv":
+        return CsvWriter(out, csv_columns)
+    raise ValueError(f"unknown format {fmt!r}: use json, jsonl or csv")
+
+
+def write_export(out: TextIO, fmt: str, jobs: Iterable[Job]) -> int:
+    """The export (`ctrl+s`): `jobs` as CSV or a JSON array; returns how many were written."""
+    writer = record_writer(fmt, out, EXPORT_CSV_COLUMNS)
+    writer.begin()
+    for job in jobs:
+        writer.write(export_record(job))
+    writer.end()
+    return writer.count
+
+
+# ---------------------------------------------------------------- describe
+
+
+def flatten_fields(fields: Mapping[str, object], prefix: str = "") -> Iterator[tuple[str, str]]:
+    """Nested objects as dotted names, so the describe table stays two columns."""
+    for name, value in fields.items():
+        if isinstance(value, dict) and value:
+            yield from flatten_fields(value, f"{prefix}{name}.")
+        elif isinstance(value, (dict, list)):
+            yield f"{prefix}{name}", json.dumps(value, ensure_ascii=False, default=str)
+        else:
+            yield f"{prefix}{name}", "" if value is None else str(value)
+
+
+def describe_table(fields: Mapping[str, object], *, name_max: int = 40, value_max: int = 500) -> str:
+    """`describe --format table`: "name  value" lines, both sides cleaned."""
+    rows = [(clean(name, name_max), clean(value, value_max)) for name, value in flatten_fields(fields)]
+    width = max((len(name) for name, _ in rows), default=0)
+    return "".join(f"{set_cell_size(name, width)}  {value}\n" for name, value in rows)
+
+
+# ---------------------------------------------------------------- clipboard
+
+# arn:partition:service:region:account:resource. The resource keeps to the characters AWS
+# names and ids use (IAM's `+=,.@_-`, `/` and `:`): nothing a shell or a terminal reads.
+_WELL_FORMED_ARN = re.compile(r"arn:aws(?:-[a-z]+)*:[a-z0-9-]{1,64}:[a-z0-9-]{0,32}:(?:\d{12})?:[A-Za-z0-9_+=,.@:/-]{1,1536}")
+
+ARN_REFUSED = "This job's ARN is not a well-formed AWS ARN: nothing copied (y copies the job's JSON)."
+
+_JOB = TypeAdapter(Job)
+
+
+def clipboard_arn(arn: str) -> str | None:
+    """The ARN to copy (`c`), or None when it is not a well-formed AWS ARN."""
+    return arn if isinstance(arn, str) and _WELL_FORMED_ARN.fullmatch(arn) else None
+
+
+def job_json(job: Job, detail: JobDetail | None) -> str:
+    """What `y` copies: the describe result as the service sent it, else the summary row, inert."""
+    document = detail.fields if detail is not None else _JOB.dump_python(job, mode="json")
+    return inert_json(document, indent=2)
+
+
+# ---------------------------------------------------------------- OSC 9
+
+OSC9_TITLE_MAX = 80
+OSC9_MAX = 240
+# ConEmu and Windows Terminal read "OSC 9 ; <digits> ;" as a command (progress, sleep...).
+_CONEMU_COMMAND = re.compile(r"\d+;")
+
+
+def osc9_text(title: str, body: str) -> str:
+    """The text of an OSC 9 notification, "title: body", cleaned and capped."""
+    text = clean(f"{clean(title, OSC9_TITLE_MAX) or 'batchtop'}: {clean(body)}", OSC9_MAX)
+    if _CONEMU_COMMAND.match(text):
+        text = clean(f"batchtop: {text}", OSC9_MAX)
+    return text
+
+
+def osc9(title: str, body: str) -> str:
+    """An OSC 9 desktop notification, safe to write as is."""
+    return f"\x1b]9;{osc9_text(title, body)}\a"
