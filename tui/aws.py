@@ -19,11 +19,16 @@ honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_BEDROCK / AWS_ENDPOINT_URL_PERSONA
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 from typing import Any, Callable, Iterable, Mapping
 
 import aioboto3
+import aiohttp
+from aiobotocore.config import AioConfig
+from aiobotocore.httpsession import AIOHTTPSession
 from aiobotocore.session import get_session
-from botocore.config import Config
+from botocore.httpsession import create_urllib3_context, get_cert_path
 from botocore.loaders import Loader, create_loader
 
 from . import __version__
@@ -36,6 +41,33 @@ CONNECT_TIMEOUT = 5.0  # seconds: a dead network fails in seconds, not minutes
 READ_TIMEOUT = 20.0
 _CREDENTIAL_KINDS = frozenset({"sso_expired", "no_credentials", "expired_token"})
 Prepare = Callable[[Any], None]
+
+
+class SharedTlsSession(AIOHTTPSession):
+    """aiobotocore's HTTP session, with one TLS context for every client's connection pool.
+
+    aiobotocore 2.25 builds a TLS context and loads the CA bundle into it for every client's
+    pool, even for http:// endpoints: ~19 ms and ~0.7 MB each, so 200 clients cost 3.9 CPU-s
+    and 146 MB. Its `ssl_context` connector argument cannot replace that context (aiohttp
+    rejects the pair), so this class, given through the client Config's `http_session_cls`,
+    lends every pool one context per CA bundle. Proxies and client certificates, which
+    configure a pool's own context, keep aiobotocore's way.
+    """
+
+    def _create_connector(self, proxy_url: str | None) -> aiohttp.TCPConnector:
+        if proxy_url or self._cert_file or not self._verify:
+            return super()._create_connector(proxy_url)
+        context = verified_context(get_cert_path(self._verify))
+        return aiohttp.TCPConnector(limit=self._max_pool_connections, ssl=context, **self._connector_args)
+
+
+@functools.lru_cache(maxsize=None)
+def verified_context(ca_bundle: str | None) -> ssl.SSLContext:
+    """The TLS context aiobotocore would build for `ca_bundle`, built once per process."""
+    context = create_urllib3_context()
+    if ca_bundle:
+        context.load_verify_locations(ca_bundle)
+    return context
 
 
 class ClientSlot:
@@ -128,7 +160,8 @@ class AwsPool:
     ) -> None:
         self.endpoint_url = endpoint_url
         self.credentials = dict(credentials) if credentials else None
-        self.config = Config(
+        self.config = AioConfig(
+            http_session_cls=SharedTlsSession,
             retries={"mode": retry_mode, "total_max_attempts": max_attempts},
             user_agent_extra=f"batchtop/{__version__}",
             connect_timeout=connect_timeout,

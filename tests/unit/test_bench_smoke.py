@@ -19,7 +19,7 @@ def bench_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(BENCH))
 
 
-@pytest.mark.parametrize("name", ["table", "startup", "api_cost", "idle", "soak"])
+@pytest.mark.parametrize("name", ["table", "startup", "api_cost", "idle", "soak", "sources"])
 def test_script_imports_and_has_main(name: str) -> None:
     module = importlib.import_module(name)
     assert callable(module.main)

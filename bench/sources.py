@@ -1,0 +1,127 @@
+"""How the monitor scales with sources: peak RSS, time to every first page, idle CPU.
+
+    .venv/bin/python bench/sources.py [--sizes 1,10,100,300] [--jobs 100] [--idle 60] [--json]
+
+Against one `batchtop emulate --jobs N --speed 0` subprocess, the real app
+(`python -m tui --profile … --region … --source …`) runs in a 120×40 pseudo-terminal with an
+AWS config of 20 profiles, each with its own access key (so, on the emulator, its own
+account). The sources are profiles × regions × kinds:
+    1 = 1 × 1 × bedrock · 10 = 2 × 5 × bedrock · 100 = 20 × 5 × bedrock · 300 = 20 × 5 × all
+Every source holds `--jobs` jobs, all on its first page, so the All view's status line reads
+"<sources × jobs> jobs · all loaded" once every source has its first page: the clock stops
+there (from spawn). Peak RSS is VmHWM from /proc/<pid>/status, read from outside at the end;
+idle CPU is utime + stime over `--idle` seconds after that, scaled to one minute (refreshes
+keep running every 10 s; the emulator's frozen listing never changes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _harness import (  # noqa: E402
+    PYTHON,
+    EmulatorProcess,
+    PtyApp,
+    dummy_aws_env,
+    print_machine,
+    print_table,
+    proc_cpu_seconds,
+    proc_rss_mb,
+)
+
+PROFILES = [f"bench-{index:02d}" for index in range(1, 21)]
+REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-northeast-1"]
+SHAPES = {  # sources: (profiles, regions, --source)
+    1: (1, 1, "bedrock"),
+    10: (2, 5, "bedrock"),
+    100: (20, 5, "bedrock"),
+    300: (20, 5, "all"),
+}
+KINDS_PER_SOURCE = {"bedrock": 1, "all": 3}
+
+
+def write_profiles(home: Path) -> dict[str, str]:
+    """An AWS config with every bench profile, each with its own static key; the env that uses it."""
+    config = home / "aws_config_profiles"
+    credentials = home / "aws_credentials_profiles"
+    config.write_text("".join(f"[profile {name}]\nregion = us-east-1\n\n" for name in PROFILES))
+    credentials.write_text(
+        "".join(f"[{name}]\naws_access_key_id = AKIA{name.upper().replace('-', '')}\naws_secret_access_key = x\n\n" for name in PROFILES)
+    )
+    return {"AWS_CONFIG_FILE": str(config), "AWS_SHARED_CREDENTIALS_FILE": str(credentials)}
+
+
+def run_size(env: dict[str, str], sources: int, jobs: int, idle: float, timeout: float) -> dict:
+    profiles, regions, kind = SHAPES[sources]
+    assert profiles * len(REGIONS[:regions]) * KINDS_PER_SOURCE[kind] == sources
+    argv = [PYTHON, "-m", "tui", "--profile", ",".join(PROFILES[:profiles]), "--region", ",".join(REGIONS[:regions]),
+            "--source", kind, "--interval", "10"]
+    done = re.compile(rf"{sources * jobs:,} jobs · all loaded")
+    app = PtyApp(argv, env=env).start()
+    try:
+        first_pages = app.wait_for_text(done, timeout)
+        if first_pages is None:
+            raise RuntimeError(f"{sources} sources: not all loaded within {timeout:g} s:\n" + app.screen_text()[-3000:])
+        _, peak_loaded = proc_rss_mb(app.pid)
+        start_cpu, start = proc_cpu_seconds(app.pid), time.perf_counter()
+        time.sleep(idle)
+        idle_cpu = proc_cpu_seconds(app.pid) - start_cpu
+        minutes = (time.perf_counter() - start) / 60
+        rss, peak = proc_rss_mb(app.pid)
+    finally:
+        app.stop()
+    return {
+        "sources": sources,
+        "rows": sources * jobs,
+        "first_pages_s": first_pages,
+        "peak_rss_at_first_pages_mb": peak_loaded,
+        "peak_rss_mb": peak,
+        "rss_end_mb": rss,
+        "idle_cpu_s_per_min": idle_cpu / minutes if minutes else None,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1,10,100,300", help=f"source counts, from {sorted(SHAPES)}")
+    parser.add_argument("--jobs", type=int, default=100, help="emulator jobs per source (one first page: ≤ 100)")
+    parser.add_argument("--idle", type=float, default=60.0, help="seconds of idle CPU measured per size")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds allowed for every first page")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(value) for value in args.sizes.split(",") if value]
+    unknown = [size for size in sizes if size not in SHAPES]
+    if unknown:
+        parser.error(f"unknown sizes {unknown}: choose from {sorted(SHAPES)}")
+
+    results = []
+    with tempfile.TemporaryDirectory(prefix="batchtop-bench-") as home, EmulatorProcess(
+        "--jobs", str(args.jobs), "--speed", "0"
+    ) as emulator:
+        env = {**os.environ, **dummy_aws_env(emulator.endpoint_url, Path(home)), **write_profiles(Path(home))}
+        for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+            env.pop(variable, None)
+        for size in sizes:
+            results.append(run_size(env, size, args.jobs, args.idle, args.timeout))
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    print_machine()
+    print(f"real app in a 120×40 pty against `batchtop emulate --jobs {args.jobs} --speed 0`; "
+          f"idle window {args.idle:g} s at --interval 10; goal at 300 sources: peak RSS ≤ 150 MB")
+    rows = [[r["sources"], r["rows"], r["first_pages_s"], r["peak_rss_mb"], r["idle_cpu_s_per_min"]] for r in results]
+    print_table(["sources", "rows", "every first page (s)", "peak RSS (MB)", "idle CPU s/min"], rows, digits=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

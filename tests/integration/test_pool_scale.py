@@ -1,0 +1,23 @@
+"""Many sources in one process: what their clients share."""
+
+from __future__ import annotations
+
+import gc
+import ssl
+
+from tui.aws import AwsPool
+from tui.models import Filters
+
+
+def _tls_contexts() -> int:
+    gc.collect()
+    return sum(1 for thing in gc.get_objects() if isinstance(thing, ssl.SSLContext))
+
+
+async def test_every_client_connection_pool_shares_one_tls_context(emulator):
+    async with AwsPool.demo(emulator.endpoint_url) as pool:
+        sources = pool.build_sources([], ["us-east-1", "eu-west-1", "ap-south-1"], ["all"])
+        before = _tls_contexts()
+        for source in sources:  # six clients (two services × three regions), each with its own pool
+            await source.list_page(Filters(), None)
+        assert _tls_contexts() - before <= 1
