@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import boto3
 import pytest
@@ -14,18 +13,15 @@ from tui.models import JobKind, Phase, phase_of
 NOW = dt.datetime(2025, 6, 1, 12, tzinfo=dt.timezone.utc)
 
 
-def test_100k_jobs_per_kind_start_in_seconds_and_list_at_full_speed():
-    started = time.perf_counter()
+def test_100k_jobs_per_kind_list_page_by_page_sorted_and_filtered():
+    """How fast is for bench/ (startup.py, table.py): a timed assertion here fails on a busy machine."""
     world = World(jobs_per_kind=100_000, seed=7, speed=0, now=NOW)
-    assert time.perf_counter() - started < 8
     with EmulatorThread(world) as server:
         bedrock = boto3.client("bedrock", endpoint_url=server.endpoint_url, region_name="us-east-1",
                                aws_access_key_id="k", aws_secret_access_key="s")
-        started = time.perf_counter()
         page = bedrock.list_model_invocation_jobs(maxResults=1000)
         for _ in range(4):
             page = bedrock.list_model_invocation_jobs(maxResults=1000, nextToken=page["nextToken"])
-        assert time.perf_counter() - started < 3
         oldest = bedrock.list_model_invocation_jobs(maxResults=1, sortOrder="Ascending")["invocationJobSummaries"][0]
         stopped = bedrock.list_model_invocation_jobs(maxResults=100, statusEquals="Stopped")["invocationJobSummaries"]
     assert len(page["invocationJobSummaries"]) == 1000
