@@ -73,6 +73,7 @@ def aws_env(emulator, monkeypatch: pytest.MonkeyPatch, tmp_path) -> dict[str, st
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("BATCHTOP_CONFIG", str(tmp_path / "no-batchtop-config.toml"))  # never the user's own
     return dict(os.environ)
 
 

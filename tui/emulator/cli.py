@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import math
 import signal
 import sys
@@ -35,6 +36,23 @@ def flag_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
+def is_loopback(host: str) -> bool:
+    """True for an address (or `localhost`) only this machine can reach."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _address(host: str, port: int) -> str:
+    """host:port as it is really bound (0.0.0.0 and :: are every interface)."""
+    shown = f"[{host.strip('[]')}]" if ":" in host else host
+    every = " (every interface)" if host in ("0.0.0.0", "::", "") else ""
+    return f"{shown}:{port}{every}"
+
+
 def env_lines(endpoint_url: str) -> list[str]:
     """What a shell needs so any AWS client talks to the emulator."""
     return [
@@ -61,7 +79,17 @@ async def _serve(world: World, faults: Faults, host: str, port: int) -> int:
         except (NotImplementedError, RuntimeError):  # Windows: Ctrl-C arrives as KeyboardInterrupt
             pass
     jobs = f"{world.jobs_per_kind:,}"
-    print(f"batchtop emulator listening on {server.endpoint_url}")
+    listening = _address(host, server.port)
+    if is_loopback(host):
+        print(f"batchtop emulator listening on {server.endpoint_url}")
+    else:
+        print(
+            f"batchtop emulate: warning: listening on {listening}, not only on this machine: anyone who can "
+            "reach it can list and stop its jobs (leave --host out for 127.0.0.1)",
+            file=sys.stderr,
+            flush=True,
+        )
+        print(f"batchtop emulator listening on {listening}; from this machine: {server.endpoint_url}")
     print(f"Bedrock + Personalize, {jobs} jobs of each kind, seed {world.seed}, speed {world.speed:g}x. Ctrl-C to stop.")
     print("Point any AWS client at it:")
     print()
