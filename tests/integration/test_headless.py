@@ -295,3 +295,18 @@ def test_json_keeps_even_a_lone_surrogate_exact(aws_env, world, capsys):
     out = capsys.readouterr().out.splitlines()
     assert json.loads(out[0])["name"] == "half\udc80pair"
     assert "halfpair" in out[2]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv"])
+def test_a_reader_that_goes_away_ends_ls_quietly_with_141(aws_env, fmt):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", "ls", "--format", fmt],
+        cwd=REPO,
+        env=aws_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.readline()
+    process.stdout.close()  # as `| head -1` does
+    assert process.wait(timeout=60) == 141
+    assert process.stderr.read() == b""

@@ -37,6 +37,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 filters = Filters(name=args.name or "", status=status)
                 if await merge(sources, filters, limit, rows.write, sys.stdout.flush):
                     result = EXIT_FAILED
+        except BrokenPipeError:  # the reader went away (`| head`): not a failure of AWS
+            raise
         except Exception as exc:  # building the sources failed (e.g. AWS_PROFILE names no profile)
             problem = classify(exc, first_profile(settings))
             say(problem.message)
