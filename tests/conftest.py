@@ -31,6 +31,17 @@ _FOREIGN_AWS_VARIABLES = (
 )
 
 
+@pytest.fixture(autouse=True)
+def local_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Every test (and every batchtop it starts) gets its own empty cache and state folders:
+    never the developer's. Returns them by environment variable."""
+    root = tmp_path_factory.mktemp("local")
+    folders = {"BATCHTOP_CACHE_DIR": str(root / "cache"), "BATCHTOP_STATE_DIR": str(root / "state")}
+    for name, folder in folders.items():
+        monkeypatch.setenv(name, folder)
+    return folders
+
+
 @pytest.fixture
 def fixed_now() -> dt.datetime:
     """The frozen instant of the `world` fixture."""

@@ -122,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", default=argparse.SUPPRESS, metavar="PATH", help="config file (default: see `batchtop config path`)"
     )
     config.add_argument("action", choices=("path",), help="path: print where the config file lives")
+
+    cache = commands.add_parser("cache", help="the local job cache and progress history")
+    cache.add_argument("action", choices=("path", "clear"), help="path: print where it lives; clear: empty it")
     return parser
 
 
@@ -146,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print(config_path(args.config))
         return 0
+    if args.command == "cache":
+        from .cache import run_cache_command
+
+        return run_cache_command(args.action)
     from .app import run_app
 
     return run_app(args)
