@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--name", metavar="TEXT", help="name contains TEXT (literal)")
     ls.add_argument("--limit", type=int, metavar="N", help="stop after N jobs")
     ls.add_argument("--format", choices=FORMATS_LS, default="table")
+    ls.add_argument("--cached", action="store_true", help="print the local job cache: no network call at all")
 
     describe = commands.add_parser(
         "describe",

@@ -37,7 +37,7 @@ from .sanitize import clean
 
 CACHE_DIR_ENV = "BATCHTOP_CACHE_DIR"
 CACHE_FILE = "jobs.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x62746F70  # "btop": tells our database from any other SQLite file
 DEFAULT_MAX_JOBS = 200_000
 BUSY_TIMEOUT = 2.0
@@ -60,12 +60,12 @@ _SCHEMA = (
     """CREATE TABLE jobs (
         source TEXT NOT NULL,
         arn TEXT NOT NULL,
-        order_key REAL,
+        order_key REAL NOT NULL,
         terminal INTEGER NOT NULL,
         body TEXT NOT NULL,
         PRIMARY KEY (source, arn)
     ) WITHOUT ROWID""",
-    "CREATE INDEX jobs_display ON jobs (source, order_key)",
+    "CREATE INDEX jobs_display ON jobs (source, order_key DESC, arn)",
     "CREATE INDEX jobs_eviction ON jobs (terminal, order_key)",
     """CREATE TABLE listings (
         source TEXT PRIMARY KEY,
@@ -126,6 +126,10 @@ class Sample:
     failed: int | None = None
 
 
+Cursor = tuple[float, str]
+"""A row's place in display order: (order key, ARN)."""
+
+
 @dataclass(frozen=True, slots=True)
 class CachedListing:
     """What the cache holds of one source: its rows in display order and where paging stopped.
@@ -138,6 +142,8 @@ class CachedListing:
     jobs: list[Job]
     next_token: str | None = None
     all_loaded: bool = False
+    cursor: Cursor | None = None
+    """Where the next chunk starts, when a `limit` stopped the read short of the last row."""
 
 
 class CacheUnavailable(Exception):
@@ -222,9 +228,13 @@ def _time_of(text: object) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text)
 
 
-def _order_key(job: Job) -> float | None:
+NO_TIME = -1e18
+"""The order key of a job without a creation time: after every dated job, as the feed shows it."""
+
+
+def _order_key(job: Job) -> float:
     moment = job.order_time
-    return None if moment is None else moment.timestamp()
+    return NO_TIME if moment is None else moment.timestamp()
 
 
 # ---------------------------------------------------------------- the cache
@@ -355,18 +365,25 @@ class JobCache:
         rows = self._read("SELECT DISTINCT source FROM jobs ORDER BY source", ())
         return [row[0] for row in rows]
 
-    def load(self, source: str, filters: Filters | None = None, limit: int | None = None) -> CachedListing:
-        """The cached jobs of `source`, newest first (jobs without a creation time last).
+    def load(
+        self, source: str, filters: Filters | None = None, limit: int | None = None, after: Cursor | None = None
+    ) -> CachedListing:
+        """The cached jobs of `source`, newest first (jobs without a creation time last), at
+        most `limit` of them, starting after the row `after` names (a `CachedListing.cursor`).
 
         The listing's token comes back only when it was saved under `filters` (default: none).
         A row that cannot be read back is skipped (reported once).
         """
+        where, parameters = "source = ?", [source]
+        if after is not None:
+            where += " AND (order_key < ? OR (order_key = ? AND arn > ?))"
+            parameters += [after[0], after[0], after[1]]
         rows = self._read(
-            "SELECT body FROM jobs WHERE source = ? ORDER BY order_key DESC NULLS LAST, arn LIMIT ?",
-            (source, -1 if limit is None else limit),
+            f"SELECT order_key, arn, body FROM jobs WHERE {where} ORDER BY order_key DESC, arn LIMIT ?",
+            (*parameters, -1 if limit is None else limit),
         )
         jobs: list[Job] = []
-        for (body,) in rows:
+        for _, _, body in rows:
             try:
                 jobs.append(job_from_text(body))
             except (ValueError, TypeError, KeyError) as error:
@@ -375,11 +392,29 @@ class JobCache:
             written = self._written.setdefault(source, {})
             for job in jobs:
                 written.setdefault(job.arn, job)
+        cursor = (rows[-1][0], rows[-1][1]) if limit is not None and len(rows) == limit else None
         listing = self._read("SELECT filters, next_token, all_loaded FROM listings WHERE source = ?", (source,))
         if not listing or listing[0][0] != filters_text(filters or Filters()):
-            return CachedListing(jobs)
+            return CachedListing(jobs, cursor=cursor)
         _, token, all_loaded = listing[0]
-        return CachedListing(jobs, token if isinstance(token, str) else None, bool(all_loaded))
+        return CachedListing(jobs, token if isinstance(token, str) else None, bool(all_loaded), cursor)
+
+    def forget(self, arns: Iterable[str]) -> None:
+        """Drop jobs that no longer exist (from every source), and their history."""
+        gone = [(arn,) for arn in arns]
+        with self._lock:
+            if self._db is None or not gone:
+                return
+            try:
+                with _transaction(self._db):
+                    self._db.executemany("DELETE FROM jobs WHERE arn = ?", gone)
+                    self._db.executemany("DELETE FROM samples WHERE arn = ?", gone)
+            except sqlite3.Error as error:
+                self._failed(error)
+                return
+            for written in self._written.values():
+                for (arn,) in gone:
+                    written.pop(arn, None)
 
     def history(self, arn: str) -> list[Sample]:
         """The progress samples of one job, oldest first."""
@@ -475,7 +510,7 @@ class JobCache:
             return []
         evicted = self._db.execute(
             """DELETE FROM jobs WHERE (source, arn) IN (
-                 SELECT source, arn FROM jobs WHERE terminal ORDER BY order_key IS NOT NULL, order_key LIMIT ?)
+                 SELECT source, arn FROM jobs WHERE terminal ORDER BY order_key LIMIT ?)
                RETURNING source, arn""",
             (excess,),
         ).fetchall()

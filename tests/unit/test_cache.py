@@ -4,7 +4,9 @@ and every way the file can be unusable (reported once, rebuilt or left alone, ne
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
+import json
 import os
 import sqlite3
 import subprocess
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cache import APPLICATION_ID, THIN_EVERY, CachedListing, JobCache, cache_path
+from tui.cache import APPLICATION_ID, THIN_EVERY, CachedListing, JobCache, cache_path, job_to_text
 from tui.models import Filters, Job, JobKind, Phase, RecordCounts
 
 T0 = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -108,6 +110,11 @@ def test_every_field_survives_a_round_trip_in_display_order(open_cache) -> None:
     assert reopened.sources() == [SOURCE]
 
 
+def test_every_field_of_a_job_is_kept() -> None:
+    """A field added to Job must be added to the cache's text too (or this fails)."""
+    assert set(json.loads(job_to_text(job(1)))) == {field.name for field in dataclasses.fields(Job)}
+
+
 def test_only_changed_rows_are_written(open_cache) -> None:
     cache = open_cache()
     jobs = [job(i) for i in range(50)]
@@ -131,10 +138,31 @@ def test_the_page_token_comes_back_only_for_the_filters_it_was_made_with(open_ca
     assert cache.load(SOURCE, Filters(name="nightly")).all_loaded
 
 
-def test_limit_reads_the_newest_rows_first(open_cache) -> None:
+def test_limit_reads_the_newest_rows_first_and_the_cursor_reads_on(open_cache) -> None:
     cache = open_cache()
-    cache.save(SOURCE, [job(i) for i in range(20)])
-    assert [j.name for j in cache.load(SOURCE, limit=3).jobs] == ["job-0", "job-1", "job-2"]
+    same_time = [job(100 + i, created=T0 - dt.timedelta(days=1)) for i in range(3)]
+    undated = job(200, created=None)
+    cache.save(SOURCE, [job(i) for i in range(5)] + same_time + [undated])
+
+    chunks, cursor = [], None
+    while True:
+        listing = cache.load(SOURCE, limit=2, after=cursor)
+        chunks.append([j.name for j in listing.jobs])
+        if listing.cursor is None:
+            break
+        cursor = listing.cursor
+    assert chunks == [["job-0", "job-1"], ["job-2", "job-3"], ["job-4", "job-100"], ["job-101", "job-102"], ["job-200"]]
+    assert cache.load(SOURCE, limit=9).cursor is not None  # a full chunk cannot know it was the last
+    assert cache.load(SOURCE, limit=10).cursor is None
+
+
+def test_forget_drops_a_job_and_its_history(open_cache) -> None:
+    cache = open_cache()
+    cache.save(SOURCE, [running(1, 5), job(2)])
+    cache.forget([running(1, 5).arn])
+    assert cache.load(SOURCE).jobs == [job(2)]
+    assert cache.history(running(1, 5).arn) == []
+    assert cache.save(SOURCE, [running(1, 6)]) == 1
 
 
 # ---------------------------------------------------------------- bound

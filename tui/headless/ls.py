@@ -12,6 +12,7 @@ from ..models import Filters
 from ..output import LsRows
 from ..sanitize import clean
 from ..sources.filtering import is_known_status, valid_statuses
+from .cached import list_cached
 from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, build_sources, first_profile, permanent_exit, say
 from .merge import merge
 
@@ -30,7 +31,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     rows = LsRows(args.format, sys.stdout, several_profiles=len(settings.profiles) > 1)
     rows.begin()
     result = EXIT_OK
-    if limit != 0:
+    if args.cached:
+        result = list_cached(settings, Filters(name=args.name or "", status=status), limit, rows.write)
+    elif limit != 0:
         try:
             async with AwsPool() as pool:
                 sources = build_sources(pool, settings)
