@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .models import JobKind
 from .sanitize import clean
+from .timefmt import Zone
 
 CONFIG_ENV = "BATCHTOP_CONFIG"
 MIN_INTERVAL, MAX_INTERVAL = 2.0, 600.0
@@ -81,6 +82,7 @@ class Settings(BaseModel):
     theme: str = "textual-dark"
     notify: NotifyMode = "off"
     allow_stop: bool = False
+    timezone: Zone = "local"
 
     @field_validator("sources", "profiles", "regions", "columns", mode="before")
     @classmethod
@@ -153,6 +155,9 @@ notify = "off"
 
 # Allow `x` to stop Bedrock jobs (it always asks for confirmation first).
 allow_stop = false
+
+# The time zone of every time shown (table, detail, ls, export): "local" or "utc".
+timezone = "local"
 """
 
 

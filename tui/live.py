@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
@@ -76,8 +77,8 @@ class LiveService:
         """ARNs marked with `m`: announced by name when they finish, whatever screen is up."""
         self.refreshes = 0
         """Refreshes applied so far (tests wait for it to move)."""
-        self.retry_in: float | None = None
-        """Seconds until the next try while a source is failing (None when all is well)."""
+        self.retry_at: float | None = None
+        """`time.monotonic()` of the next try while a source is failing (None when all is well)."""
         self._started = False
         self._refreshing = False
         self._refresh_again = False
@@ -174,7 +175,8 @@ class LiveService:
         """The one-shot timer for the next refresh (stretched while throttled or offline)."""
         self._stop_timer()
         delay = self.engine.next_delay(self.interval)
-        self.retry_in = delay if any(state.problem for state in self.engine.states) else None
+        failing = any(state.problem for state in self.engine.states)
+        self.retry_at = time.monotonic() + delay if failing else None
         if not self.paused:
             self._timer = self.app.set_timer(delay, self.refresh_now, name="live refresh")
 

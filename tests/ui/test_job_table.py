@@ -58,7 +58,8 @@ async def test_rows_header_and_status_line_render_in_fixed_columns() -> None:
         table = pilot.app.query_one(JobTable)
         shown = lines(table)
         assert shown[0].split()[:2] == ["NAME", "STATUS"]
-        assert "job-000000" in shown[1] and "▶ InProgress" in shown[1] and "████░░  63%" in shown[1]
+        assert "job-000000" in shown[1] and "▶ running" in shown[1] and "████░░  63%" in shown[1]
+        assert shown[-2].strip() == "▶ job-000000 · InProgress · 0s"  # the cursor row in full
         assert shown[-1].strip().startswith("50 jobs · all loaded")
         assert all(len(line) == len(shown[0]) for line in shown)
 
@@ -70,7 +71,10 @@ async def test_hostile_strings_are_shown_literally_without_escapes() -> None:
         row = lines(table)[1]
         assert "[bold red]boom[/]" in row
         assert "\x1b" not in row and "\u202e" not in row and "\x07" not in row
-        assert "✖ Failed" in row
+        assert "✖ failed" in row
+        job_line = lines(table)[-2]
+        assert "[bold red]boom[/]" in job_line and "Failed" in job_line and "evil" in job_line
+        assert "\x1b" not in job_line and "\u202e" not in job_line
 
 
 async def test_keys_move_the_cursor_and_end_asks_for_more() -> None:
@@ -139,7 +143,7 @@ async def test_an_update_repaints_only_the_changed_line_and_idle_repaints_nothin
             view.jobs[3] = dataclasses.replace(view.jobs[3], status="Completed", phase=view.jobs[3].phase.SUCCEEDED)
         await pilot.pause()
         assert table.rendered == [4]
-        assert "✔ Completed" in table.render_line(4).text
+        assert "✔ succeeded" in table.render_line(4).text
 
 
 async def test_flashed_rows_return_to_normal_after_one_timer(monkeypatch) -> None:
@@ -187,18 +191,24 @@ async def test_ages_repaint_only_their_time_cell_and_only_when_their_text_change
         def compose(self) -> ComposeResult:
             yield RegionTable(ListView([young, old, done]), clock=lambda: now[0])
 
-    async with AgeApp().run_test(size=(100, 8)) as pilot:
+    async with AgeApp().run_test(size=(100, 9)) as pilot:
         table = pilot.app.query_one(RegionTable)
         await pilot.pause()
-        assert "5m" in table.render_line(1).text and "5h" in table.render_line(2).text
+        assert "9m" in table.render_line(1).text and "5h00m" in table.render_line(2).text
         assert "1h00m" in table.render_line(3).text
+        job_line = table.size.height - 2
         RegionTable.regions.clear()
+        now[0] = T0 + dt.timedelta(seconds=59)  # no text changes: nothing is sent
+        table.sync_lines()
+        assert RegionTable.regions == []
         now[0] = T0 + dt.timedelta(minutes=1)
         table.sync_lines()
-        time_cell = RegionTable.regions
-        assert len(time_cell) == 1 and time_cell[0].y == 1 and time_cell[0].width == 6
+        repainted = {(region.y, region.width) for region in RegionTable.regions}
+        assert {y for y, _width in repainted} == {1, 2, job_line}  # not the finished job's line
+        assert all(width == 6 for y, width in repainted if y != job_line), repainted
         await pilot.pause()
-        assert "10m" in table.render_line(1).text
+        assert "10m" in table.render_line(1).text and "5h01m" in table.render_line(2).text
+        assert "10m" in table.render_line(job_line).text
 
 
 async def test_a_viewport_scrolled_away_from_the_cursor_stays_where_it_is() -> None:

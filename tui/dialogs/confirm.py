@@ -9,11 +9,11 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from ..keys import Where, bindings
 from ..models import Job, Phase
 from ..sanitize import safe_text
 from ..stylesheets import stylesheet
@@ -39,12 +39,7 @@ class ConfirmStopScreen(ModalScreen[bool]):
 
     CSS_PATH = stylesheet("dialogs.tcss")
     AUTO_FOCUS = "#cancel"
-    BINDINGS = [
-        Binding("y", "stop", "Stop"),
-        Binding("n,escape", "cancel", "Cancel"),
-        # ctrl+c quits everywhere else; mid-confirmation it only cancels.
-        Binding("ctrl+c", "cancel", "Cancel", show=False, priority=True),
-    ]
+    BINDINGS = bindings(Where.CONFIRM) + bindings(Where.DIALOG)  # ctrl+c only cancels here
 
     def __init__(self, job: Job, source_label: str) -> None:
         super().__init__()

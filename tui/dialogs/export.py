@@ -6,11 +6,11 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from ..keys import Where, bindings
 from ..stylesheets import stylesheet
 
 FORMATS = ("csv", "json")
@@ -27,11 +27,7 @@ class ExportScreen(ModalScreen[tuple[Path, str] | None]):
 
     CSS_PATH = stylesheet("dialogs.tcss")
     AUTO_FOCUS = "#export-path"
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+c", "cancel", "Cancel", show=False, priority=True),
-        Binding("ctrl+t", "toggle_format", "CSV/JSON"),
-    ]
+    BINDINGS = bindings(Where.DIALOG) + bindings(Where.EXPORT)
 
     def __init__(self, default_path: Path) -> None:
         super().__init__()

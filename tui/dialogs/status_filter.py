@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..keys import Where, bindings
 from ..models import Phase, phase_of
 from ..sanitize import safe_text
 from ..stylesheets import stylesheet
@@ -26,10 +26,7 @@ class StatusFilterScreen(ModalScreen[str | None]):
 
     CSS_PATH = stylesheet("dialogs.tcss")
     AUTO_FOCUS = "#status-options"
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+c", "cancel", "Cancel", show=False, priority=True),
-    ]
+    BINDINGS = bindings(Where.DIALOG)
 
     def __init__(self, current: str, raw_statuses: list[str]) -> None:
         super().__init__()

@@ -1,4 +1,5 @@
-"""ctrl+p on the monitor: sources, filters, sort, refresh, pause, interval, theme and stop by name."""
+"""ctrl+p on the monitor: every monitor key's command (from `tui/keys.py`), every source (not
+only the nine with a number key), each sort column, each refresh interval and each theme."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ..feed import SORT_COLUMNS
+from ..keys import SOURCE_KEYS, Key, Where, commands_of
 from ..sanitize import clean
 from ..widgets.header import interval_text
 
@@ -15,6 +17,16 @@ if TYPE_CHECKING:
     from .monitor import MonitorScreen
 
 Command = tuple[str, Callable[[], object], str]
+
+_BEFORE_SORT = frozenset({"filter_name", "filter_status", "clear_filters"})
+"""Filters come before the sort commands in the palette's list, the rest after."""
+
+
+def _command(monitor: MonitorScreen, key: Key) -> Command:
+    """A key's palette entry: its command name, its action, and the key that does the same."""
+    pause = key.action == "pause"
+    name = ("Resume live refresh" if monitor.live.paused else "Pause live refresh") if pause else key.command
+    return (name, lambda: monitor.run_action(key.action), f"key {key.label}")
 
 
 class MonitorCommands(Provider):
@@ -25,27 +37,20 @@ class MonitorCommands(Provider):
         from .monitor import DESCENDING_FIRST, source_title
 
         monitor: MonitorScreen = self.screen  # type: ignore[assignment]
+        keyed = commands_of(Where.MONITOR)
         commands: list[Command] = [("Show all sources", lambda: monitor.action_pick(0), "key 1")]
         for number, state in enumerate(monitor.engine.states, start=1):
             commands.append(
                 (
                     clean(f"Show {source_title(state.key)}", 100),
                     lambda number=number: monitor.action_pick(number),
-                    f"key {number + 1}" if number < 9 else "",
+                    f"key {number + 1}" if number < SOURCE_KEYS else "",
                 )
             )
-        commands += [
-            ("Filter by name…", monitor.action_filter_name, "key /"),
-            ("Filter by status…", monitor.action_filter_status, "key f"),
-            ("Clear filters", monitor.action_clear_filters, "key Esc"),
-        ]
+        commands += [_command(monitor, key) for key in keyed if key.action in _BEFORE_SORT]
         for column in SORT_COLUMNS:
             commands.append((f"Sort by {column}", lambda column=column: monitor.sort_by(column, column in DESCENDING_FIRST), "key s cycles"))
-        commands += [
-            ("Reverse the sort", monitor.action_reverse_sort, "key S"),
-            ("Refresh now", monitor.action_refresh, "key r"),
-            ("Resume live refresh" if monitor.live.paused else "Pause live refresh", monitor.action_pause, "key p"),
-        ]
+        commands += [_command(monitor, key) for key in keyed if key.action not in _BEFORE_SORT]
         for seconds in INTERVALS:
             commands.append(
                 (
@@ -56,12 +61,6 @@ class MonitorCommands(Provider):
             )
         for theme in sorted(self.app.available_themes):
             commands.append((f"Theme: {theme}", lambda theme=theme: setattr(self.app, "theme", theme), "colours"))
-        commands += [
-            ("Stop the job under the cursor", monitor.action_stop, "key x (needs --allow-stop)"),
-            ("Export the view to CSV or JSON", monitor.action_export, "key ctrl+s"),
-            ("Copy the ARN", monitor.action_copy_arn, "key c"),
-            ("Show the keys", monitor.action_help, "key ?"),
-        ]
         return commands
 
     async def discover(self) -> Hits:

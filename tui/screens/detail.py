@@ -17,8 +17,6 @@ from typing import Protocol
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
@@ -28,10 +26,13 @@ from ..clock import Clock
 from ..console_url import console_url
 from ..dialogs import ConfirmStopScreen, stop_refusal
 from ..errors import classify
+from ..keys import Where, bindings
 from ..models import Job, JobDetail, Problem, Source
 from ..output import job_json
 from ..sanitize import clean, safe_text
 from ..stylesheets import stylesheet
+from ..timefmt import Zone, format_time, zone_name
+from ..widgets.key_scroll import KeyScroll
 from .detail_view import VALUE_LIMIT, DetailView, RateMeter, label_width, rows_table
 
 REDESCRIBE_SECONDS = 5.0
@@ -60,17 +61,9 @@ class DetailScreen(Screen[None]):
 
     CSS_PATH = stylesheet("detail.tcss")
     AUTO_FOCUS = "#detail-body"
-    BINDINGS = [
-        Binding("escape,backspace", "back", "Back"),
-        Binding("r", "describe_now", "Refresh"),
-        Binding("c", "copy_arn", "Copy ARN"),
-        Binding("y", "copy_json", "Copy JSON"),
-        Binding("o", "console_url", "Console URL"),
-        Binding("x", "stop", "Stop"),
-        Binding("q", "app.quit", "Quit"),
-    ]
+    BINDINGS = bindings(Where.DETAIL)
 
-    def __init__(self, job: Job, engine: _Engine, clock: Clock, *, allow_stop: bool = False) -> None:
+    def __init__(self, job: Job, engine: _Engine, clock: Clock, *, allow_stop: bool = False, zone: Zone = "local") -> None:
         super().__init__()
         self.job = job
         self.detail: JobDetail | None = None
@@ -78,6 +71,7 @@ class DetailScreen(Screen[None]):
         self._engine = engine
         self._clock = clock
         self._allow_stop = allow_stop
+        self._zone: Zone = zone
         self._meter = RateMeter()
         self._described_at: dt.datetime | None = None
         self._describing = False
@@ -87,7 +81,7 @@ class DetailScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
         yield Static(Text("loading details…"), id="detail-state")
-        with VerticalScroll(id="detail-body"):
+        with KeyScroll(id="detail-body"):
             for title, widget_id in _SECTION_IDS.items():
                 section = Static(id=widget_id, classes="detail-section")
                 section.border_title = title
@@ -158,7 +152,7 @@ class DetailScreen(Screen[None]):
     # -- rendering ----------------------------------------------------------------------
 
     def _show(self) -> None:
-        view = DetailView(self.job, self.detail.fields if self.detail else None, self._clock(), self._meter)
+        view = DetailView(self.job, self.detail.fields if self.detail else None, self._clock(), self._meter, self._zone)
         self._show_title()
         shown = dict(view.sections())
         width = label_width(list(shown.values()))
@@ -193,7 +187,8 @@ class DetailScreen(Screen[None]):
             return line
         if self._described_at is None:
             return Text("loading details…", style="dim")
-        line = Text(f"described {self._described_at.astimezone(dt.timezone.utc):%H:%M:%S} UTC", style="dim")
+        described = format_time(self._described_at, self._zone, seconds=True)[11:]
+        line = Text(f"described {described} {zone_name(self._zone, self._described_at)}", style="dim")
         if not self.job.phase.terminal:
             line.append(f" · again every {REDESCRIBE_SECONDS:g} s while the job runs", style="dim")
         return line

@@ -19,7 +19,7 @@ from rich.text import Text
 from ..console_url import console_url, parse_arn
 from ..models import Job, Phase, RecordCounts, split_source_id
 from ..sanitize import clean, safe_text
-from ..widgets.columns import format_span
+from ..timefmt import Zone, format_age, format_duration, format_time, zone_name
 
 VALUE_LIMIT = 20_000
 """Longest value shown, in characters: far beyond any real field, short of a hostile one."""
@@ -75,14 +75,12 @@ def parse_time(value: object) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
 
 
-def time_text(at: dt.datetime | None, now: dt.datetime) -> Text:
+def time_text(at: dt.datetime | None, now: dt.datetime, zone: Zone = "local") -> Text:
     """`2025-06-01 12:00:05 UTC · 3h05m ago` (or `in 2d04h` for times to come)."""
     if at is None:
         return Text("—", style="dim")
-    text = Text(at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"))
-    seconds = (now - at).total_seconds()
-    relative = f"in {format_span(-seconds)}" if seconds < 0 else f"{format_span(seconds)} ago"
-    text.append(f" · {relative}", style="dim")
+    text = Text(f"{format_time(at, zone, seconds=True)} {zone_name(zone, at)}")
+    text.append(f" · {format_age(at, now)}", style="dim")
     return text
 
 
@@ -195,12 +193,15 @@ def _known_rows(flat: dict[str, object], known: tuple[tuple[str, str], ...], pre
 class DetailView:
     """What the detail screen shows for one job at one moment, as titled groups of rows."""
 
-    def __init__(self, job: Job, fields: dict[str, object] | None, now: dt.datetime, meter: RateMeter) -> None:
+    def __init__(
+        self, job: Job, fields: dict[str, object] | None, now: dt.datetime, meter: RateMeter, zone: Zone = "local"
+    ) -> None:
         self.job = job
         self.fields = fields
         self.flat = dict(flatten(fields)) if fields else {}
         self.now = now
         self.meter = meter
+        self.zone: Zone = zone
 
     def sections(self) -> list[tuple[str, list[Row]]]:
         """(title, rows) in reading order; groups with nothing to show are left out."""
@@ -248,21 +249,22 @@ class DetailView:
 
     def timing(self) -> list[Row]:
         job, now = self.job, self.now
-        rows: list[Row] = [("Submitted", time_text(job.created, now))]
+        zone = self.zone
+        rows: list[Row] = [("Submitted", time_text(job.created, now, zone))]
         if job.updated is not None:
-            rows.append(("Last modified", time_text(job.updated, now)))
+            rows.append(("Last modified", time_text(job.updated, now, zone)))
         if job.ended is not None:
-            rows.append(("Ended", time_text(job.ended, now)))
+            rows.append(("Ended", time_text(job.ended, now, zone)))
         if job.created is not None:
             end = (job.ended or job.updated or now) if job.phase.terminal else now
             label = "Duration" if job.phase.terminal else "Running for"
-            rows.append((label, Text(format_span((end - job.created).total_seconds()))))
+            rows.append((label, Text(format_duration((end - job.created).total_seconds()))))
         hours = self.flat.get("timeoutDurationInHours")
         if hours is not None:
             rows.append(("Timeout", Text(f"{clean(hours, 20)} hours")))
         expires = parse_time(self.flat.get("jobExpirationTime"))
         if expires is not None:
-            rows.append(("Expires", time_text(expires, now)))
+            rows.append(("Expires", time_text(expires, now, zone)))
         return rows
 
     def records(self) -> list[Row]:
@@ -281,7 +283,7 @@ class DetailView:
         rate = self.meter.rate()
         if rate is None:
             return [("Rate", Text("measuring… (needs two refreshes of this screen)", style="dim"))]
-        rows: list[Row] = [("Rate", Text(f"{rate:,.1f} records/s over the last {format_span(self.meter.span)}"))]
+        rows: list[Row] = [("Rate", Text(f"{rate:,.1f} records/s over the last {format_duration(self.meter.span)}"))]
         if counts.total is None or counts.processed is None:
             return rows
         remaining = counts.total - counts.processed
@@ -290,7 +292,7 @@ class DetailView:
         if rate <= 0:
             return rows + [("ETA", Text("unknown: no records processed lately", style="dim"))]
         finish = self.now + dt.timedelta(seconds=remaining / rate)
-        eta = Text(f"{format_span(remaining / rate)} · about {finish:%Y-%m-%d %H:%M} UTC")
+        eta = Text(f"{format_duration(remaining / rate)} · about {format_time(finish, self.zone)} {zone_name(self.zone, finish)}")
         expires = parse_time(self.flat.get("jobExpirationTime"))
         if expires is not None and finish > expires:
             eta.append(" · after the job expires", style="bold red")

@@ -1,92 +1,25 @@
-"""`?`: every key of every screen, grouped, from one table (the footer may read it too)."""
+"""`?`: every key of every screen, grouped, as `tui/keys.py` lists them.
+
+Two columns from 100 cells up, one below; the body scrolls (arrows, j/k, PgUp/PgDn), so
+every group and the closing hint can be read at 80×24 and smaller.
+"""
 
 from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..keys import Where, bindings, help_sections
 from ..stylesheets import stylesheet
+from ..widgets.key_scroll import KeyScroll
+
+_CHROME = 4  # border, title and hint lines around the body
 
 KeySections = list[tuple[str, list[tuple[str, str]]]]
-
-KEY_SECTIONS: KeySections = [
-    (
-        "Monitor · navigation",
-        [
-            ("↑ ↓  j k", "move the cursor"),
-            ("PgUp PgDn", "page up / down"),
-            ("Home  g", "first row"),
-            ("End  G", "last loaded row (keeps loading)"),
-            ("Enter  d", "describe the job (detail screen)"),
-            ("Tab", "next pane"),
-            ("1 – 9", "pick a source"),
-        ],
-    ),
-    (
-        "Monitor · filter & sort",
-        [
-            ("/", "filter by name (literal text)"),
-            ("f", "filter by phase or raw status"),
-            ("Esc", "clear the filters"),
-            ("s", "next sort column"),
-            ("S", "reverse the sort"),
-        ],
-    ),
-    (
-        "Monitor · live refresh",
-        [
-            ("r", "refresh now"),
-            ("p", "pause / resume live refresh"),
-            ("+  -", "longer / shorter refresh interval"),
-        ],
-    ),
-    (
-        "Monitor · actions",
-        [
-            ("c", "copy the ARN (OSC 52, works over SSH)"),
-            ("y", "copy the job's JSON"),
-            ("o", "show and copy the AWS console URL"),
-            ("m", "mark: notify when the job finishes"),
-            ("ctrl+s", "export the view to CSV or JSON"),
-            ("x", "stop the job (Bedrock, --allow-stop)"),
-        ],
-    ),
-    (
-        "Detail",
-        [
-            ("Esc  Backspace", "back to the monitor, same job"),
-            ("r", "describe again now"),
-            ("c", "copy the ARN"),
-            ("y", "copy the full describe JSON"),
-            ("o", "show and copy the AWS console URL"),
-            ("x", "stop the job (Bedrock, --allow-stop)"),
-        ],
-    ),
-    (
-        "Dialogs",
-        [
-            ("Enter", "confirm / pick"),
-            ("Esc  ctrl+c", "cancel"),
-            ("y  n", "stop / cancel (stop confirmation)"),
-            ("ctrl+t", "switch CSV / JSON (export)"),
-        ],
-    ),
-    (
-        "Global",
-        [
-            ("?", "this help"),
-            ("ctrl+p", "command palette"),
-            ("q", "quit"),
-            ("ctrl+c", "quit (never mid-confirmation)"),
-        ],
-    ),
-]
-"""The DESIGN.md keyboard map: (group title, [(keys, what they do)])."""
 
 
 def _section_table(rows: list[tuple[str, str]], key_width: int) -> Table:
@@ -106,27 +39,33 @@ def _split_columns(sections: KeySections) -> tuple[KeySections, KeySections]:
 
 
 class HelpScreen(ModalScreen[None]):
-    """Keys grouped by screen, in two columns; Esc, ? or q closes."""
+    """Keys grouped by screen; Esc, ? or q closes; the body scrolls."""
 
     CSS_PATH = stylesheet("dialogs.tcss")
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    AUTO_FOCUS = "#help-body"
+    BINDINGS = bindings(Where.HELP)
 
     def __init__(self, sections: KeySections | None = None) -> None:
         super().__init__()
-        self._sections = KEY_SECTIONS if sections is None else sections
+        self._sections = help_sections() if sections is None else sections
 
     def compose(self) -> ComposeResult:
         key_width = max((len(keys) for _title, rows in self._sections for keys, _ in rows), default=0)
         with Vertical(id="help"):
             yield Static(Text("batchtop keys"), id="help-title")
-            with VerticalScroll(id="help-body"), Horizontal(id="help-columns"):
+            with KeyScroll(id="help-body"), Horizontal(id="help-columns"):
                 for column in _split_columns(self._sections):
                     with Vertical(classes="help-column"):
                         for title, rows in column:
                             group = Static(_section_table(rows, key_width), classes="help-group")
                             group.border_title = title
                             yield group
-            yield Static(Text("Esc, ? or q closes", style="dim"), id="help-hint")
+            yield Static(Text("↑↓ j k PgUp PgDn scroll · Esc, ? or q closes", style="dim"), id="help-hint")
+
+    def on_resize(self) -> None:
+        """The body takes what the title, the hint and the border leave, and scrolls the rest."""
+        self.query_one("#help-body").styles.max_height = max(1, self.size.height - _CHROME)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
@@ -26,6 +25,7 @@ from ..config import config_path
 from ..console_url import console_url
 from ..dialogs import ConfirmStopScreen, ExportScreen, StatusFilterScreen, stop_refusal
 from ..feed import SORT_COLUMNS
+from ..keys import Where, bindings
 from ..models import STATUS_PHASES, Filters, Job, JobKind, Phase, SourceKey
 from ..live import LiveService, Update
 from ..output import job_json
@@ -49,31 +49,11 @@ class MonitorScreen(Screen[None]):
     """Every job of every source, live. Keys follow k9s / htop / vim (see the help screen)."""
 
     CSS_PATH = stylesheet("monitor.tcss")
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (76, "-medium"), (120, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (120, "-wide")]
     COMMANDS = {MonitorCommands}
     AUTO_FOCUS = "JobTable"
 
-    BINDINGS = [
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "app.quit", "Quit"),
-        Binding("slash", "filter_name", "Filter"),
-        Binding("f", "filter_status", "Status"),
-        Binding("s", "sort", "Sort"),
-        Binding("S", "reverse_sort", "Reverse", show=False),
-        Binding("r", "refresh", "Refresh"),
-        Binding("p", "pause", "Pause"),
-        Binding("plus", "interval(1)", "Slower", show=False),
-        Binding("minus", "interval(-1)", "Faster", show=False),
-        Binding("tab", "app.focus_next", "Pane", show=False),
-        Binding("escape", "clear_filters", "Clear filter", show=False),
-        Binding("c", "copy_arn", "Copy ARN", show=False),
-        Binding("y", "copy_json", "Copy JSON", show=False),
-        Binding("o", "console_url", "Console URL", show=False),
-        Binding("m", "mark", "Mark", show=False),
-        Binding("ctrl+s", "export", "Export", show=False),
-        Binding("x", "stop", "Stop", show=False),
-        *(Binding(str(number), f"pick({number - 1})", f"Source {number}", show=False) for number in range(1, 10)),
-    ]
+    BINDINGS = bindings(Where.MONITOR)
 
     def __init__(self, live: LiveService, *, config_file: Path | None = None) -> None:
         super().__init__()
@@ -92,7 +72,7 @@ class MonitorScreen(Screen[None]):
     # ------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        yield MonitorHeader(id="header")
+        yield MonitorHeader(zone=self.settings.timezone, id="header")
         with Horizontal(id="body"):
             with SourcePane(id="sources-pane"):
                 yield SourceList(id="sources")
@@ -100,7 +80,7 @@ class MonitorScreen(Screen[None]):
                 name_filter = Input(placeholder="name contains… (Enter apply · Esc clear)", id="name-filter")
                 name_filter.cursor_blink = False
                 yield name_filter
-                yield JobTable(clock=self.clock, columns=self.settings.columns, id="jobs")
+                yield JobTable(clock=self.clock, columns=self.settings.columns, zone=self.settings.timezone, id="jobs")
         yield Footer(compact=True)
 
     @property
@@ -188,7 +168,7 @@ class MonitorScreen(Screen[None]):
                 None,
                 "All sources",
                 _total_counts(states),
-                sum(state.loaded for state in states),
+                len(self.engine.view(None)),  # what the All table counts: rows in date order so far
                 all(state.all_loaded for state in states),
                 any(state.loading for state in states),
                 f"{sum(1 for s in states if s.problem)} of {len(states)} sources failing"
@@ -211,8 +191,9 @@ class MonitorScreen(Screen[None]):
             )
         self.query_one(SourceList).set_rows(rows)
         empty_text = self._empty_text()
-        if empty_text != self.table.empty_text:
-            self.table.empty_text = empty_text
+        failing = all(state.problem is not None for state in states if self.key in (None, state.key))
+        if (empty_text, failing) != (self.table.empty_text, self.table.failing):
+            self.table.empty_text, self.table.failing = empty_text, failing
             self.table.sync_lines()
         self._update_header()
 
@@ -247,7 +228,7 @@ class MonitorScreen(Screen[None]):
                 failing=len(failing),
                 sources=len(states),
                 failing_since=min(since) if since else None,
-                retry_in=self.live.retry_in if failing else None,
+                retry_at=self.live.retry_at if failing else None,
                 transient=bool(failing) and all(state.problem.transient for state in failing),  # type: ignore[union-attr]
             ),
             self.clock(),
@@ -360,10 +341,16 @@ class MonitorScreen(Screen[None]):
         return job
 
     def on_job_table_selected(self, message: JobTable.Selected) -> None:
-        self.app.push_screen(DetailScreen(message.job, self.engine, self.clock, allow_stop=self.settings.allow_stop))
+        self.app.push_screen(
+            DetailScreen(message.job, self.engine, self.clock, allow_stop=self.settings.allow_stop, zone=self.settings.timezone)
+        )
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
+
+    def action_toggle_sources(self) -> None:
+        if not self.query_one(SourcePane).toggle():
+            self.table.focus()
 
     def action_copy_arn(self) -> None:
         if job := self._job():

@@ -9,8 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from rich.cells import cell_len
+
 from ..models import Job, JobKind, Phase, split_source_id
-from ..sanitize import clean
+from ..sanitize import ELLIPSIS, clean
+from ..timefmt import Zone, format_duration, format_time
 
 GUTTER = 2  # cursor marker + notify mark
 BAR_CELLS = 6
@@ -31,13 +34,14 @@ class _Spec:
     title: str
     minimum: int
     keep: int  # lower numbers survive narrower terminals
+    short: str = ""  # the title when the column is narrower than it
 
 
 _SPECS = (
-    _Spec("name", "NAME", 18, 0),
-    _Spec("status", "STATUS", 13, 1),
-    _Spec("progress", "PROGRESS", 11, 3),
-    _Spec("model", "MODEL/SOLUTION", 14, 6),
+    _Spec("name", "NAME", 20, 0),
+    _Spec("status", "STATUS", 11, 1),
+    _Spec("progress", "PROGRESS", 5, 3, "DONE"),
+    _Spec("model", "MODEL/SOLUTION", 12, 6, "MODEL"),
     _Spec("kind", "KIND", 9, 7),
     _Spec("account", "REGION", 12, 5),
     _Spec("created", "CREATED", 11, 4),
@@ -45,15 +49,18 @@ _SPECS = (
     _Spec("message", "MESSAGE", 16, 8),
 )
 _GROWTH = (
-    ("status", 16),
-    ("name", 28),
-    ("status", 20),
+    ("name", 32),
+    ("progress", 11),
     ("model", 24),
     ("created", 16),
     ("account", 24),
-    ("name", 40),
-    ("model", 44),
+    ("message", 40),
+    ("name", 44),
+    ("model", 40),
+    ("name", 64),
 )
+"""Where spare cells go, in order, up to each width; what is left goes to MESSAGE (uncapped),
+or to NAME when MESSAGE is not shown, so no cell stays empty while a column is cut."""
 
 
 def layout(
@@ -83,9 +90,12 @@ def layout(
             grow = max(0, min(spare, target - widths[key]))
             widths[key] += grow
             spare -= grow
-    flexible = "message" if "message" in widths else chosen[0].key
+    flexible = "message" if "message" in widths else "name" if "name" in widths else chosen[0].key
     widths[flexible] += spare
-    return tuple(Column(spec.key, spec.title, widths[spec.key]) for spec in chosen)
+    return tuple(
+        Column(spec.key, spec.short if spec.short and widths[spec.key] < len(spec.title) else spec.title, widths[spec.key])
+        for spec in chosen
+    )
 
 
 def _applies(key: str, kinds: frozenset[JobKind], several_places: bool) -> bool:
@@ -101,14 +111,14 @@ def _applies(key: str, kinds: frozenset[JobKind], several_places: bool) -> bool:
 _KIND_SHORT = {JobKind.BEDROCK: "bedrock", JobKind.PERSONALIZE: "inference", JobKind.SEGMENT: "segment"}
 
 
-def cell_text(job: Job, key: str, width: int, now: dt.datetime) -> str:
-    """The plain, sanitised text of one cell (cut to `width` characters at most)."""
+def cell_text(job: Job, key: str, width: int, now: dt.datetime, zone: Zone = "local") -> str:
+    """The plain, sanitised text of one cell (cut to `width` cells at most)."""
     if key == "name":
-        return clean(job.name, width)
+        return middle_cut(clean(job.name), width)
     if key == "status":
-        return f"{job.phase.glyph} {clean(job.status, max(1, width - 2))}"
+        return status_text(job.phase)
     if key == "progress":
-        return progress_text(job)
+        return progress_text(job, width)
     if key == "model":
         return clean(short_model(job.model), width)
     if key == "kind":
@@ -117,13 +127,44 @@ def cell_text(job: Job, key: str, width: int, now: dt.datetime) -> str:
         profile, region, _kind = split_source_id(job.source) or ("", "", "")
         return clean(region if profile == "default" else f"{profile}/{region}", width)
     if key == "created":
-        return created_text(job.created, compact=width < 16)
+        return created_text(job.created, zone, compact=width < 16)
     if key == "duration":
         return duration_text(job, now)
     if key == "message":
-        text = job.message or ("⚠ " + "; ".join(job.notes) if job.notes else "")
-        return clean(text, width)
+        return clean(message_text(job), width)
     raise KeyError(key)
+
+
+def status_text(phase: Phase) -> str:
+    """`▶ running`: one vocabulary for every service (the raw status is in the status line)."""
+    return f"{phase.glyph} {phase.value}"
+
+
+def message_text(job: Job) -> str:
+    """The service's message, or what could not be read from a malformed response."""
+    return job.message or ("⚠ " + "; ".join(job.notes) if job.notes else "")
+
+
+def middle_cut(text: str, width: int) -> str:
+    """`doc-embeddings-…-20250527-00015`: cut in the middle, keeping the end that tells runs
+    apart (names share prefixes and differ in their dates and counters)."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return ELLIPSIS[:width]
+    tail = _take_cells(text[::-1], width // 2)[::-1]
+    head = _take_cells(text, width - 1 - cell_len(tail))
+    return head + ELLIPSIS + tail
+
+
+def _take_cells(text: str, cells: int) -> str:
+    """The longest start of `text` that fits in `cells` terminal cells."""
+    taken = 0
+    for index, character in enumerate(text):
+        taken += cell_len(character)
+        if taken > cells:
+            return text[:index]
+    return text
 
 
 def short_model(model: str) -> str:
@@ -133,59 +174,32 @@ def short_model(model: str) -> str:
     return model
 
 
-def progress_text(job: Job) -> str:
-    """`████░░  63%` for jobs that report record counts, else blank."""
+def progress_text(job: Job, width: int = BAR_CELLS + 5) -> str:
+    """`████░░  63%` for jobs that report record counts (` 63%` when narrow), else blank."""
     fraction = job.records.fraction if job.records is not None else None
     if fraction is None:
         return ""
+    if width < BAR_CELLS + 5:
+        return f"{fraction:4.0%}"
     filled = round(fraction * BAR_CELLS)
     return f"{'█' * filled}{'░' * (BAR_CELLS - filled)} {fraction:4.0%}"
 
 
-def created_text(created: dt.datetime | None, *, compact: bool) -> str:
-    """Creation time in the local time zone: `2024-05-01 12:03`, or `05-01 12:03` when compact."""
-    if created is None:
-        return "—"
-    local = created.astimezone()
-    return local.strftime("%m-%d %H:%M" if compact else "%Y-%m-%d %H:%M")
+def created_text(created: dt.datetime | None, zone: Zone = "local", *, compact: bool = False) -> str:
+    """Creation time in the chosen zone: `2024-05-01 12:03`, or `05-01 12:03` when compact."""
+    text = format_time(created, zone)
+    return text[5:] if compact and created is not None else text
 
 
 def duration_text(job: Job, now: dt.datetime) -> str:
-    """How long a finished job ran (exact: it never changes), or how long an unfinished one
-    has been going (coarse: its time cell is repainted only when this text changes, and a
-    monitor left open for days must send next to nothing to the terminal)."""
+    """How long a finished job ran, or how long an unfinished one has been going (`3h22m`).
+
+    Its cell is repainted alone, and only when this text changes: about once a minute per
+    running row on screen."""
     if job.created is None:
         return ""
-    if job.phase.terminal:
-        return format_span(((job.ended or job.updated or now) - job.created).total_seconds())
-    return format_age((now - job.created).total_seconds())
-
-
-def format_span(seconds: float) -> str:
-    """`42s`, `12m`, `3h05m`, `2d04h`."""
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes}m"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours}h{minutes:02d}m"
-    days, hours = divmod(hours, 24)
-    return f"{days}d{hours:02d}h"
-
-
-def format_age(seconds: float) -> str:
-    """A running age that changes rarely: `<5m`, `35m` (5-minute steps), `3h`, `2d04h`."""
-    minutes = max(0, int(seconds)) // 60
-    if minutes < 5:
-        return "<5m"
-    if minutes < 60:
-        return f"{minutes // 5 * 5}m"
-    if minutes < 24 * 60:
-        return f"{minutes // 60}h"
-    return format_span(seconds)
+    end = (job.ended or job.updated or now) if job.phase.terminal else now
+    return format_duration((end - job.created).total_seconds())
 
 
 def column_offset(columns: tuple[Column, ...], key: str) -> tuple[int, int] | None:

@@ -3,8 +3,9 @@
 Only the rows on screen are ever formatted (`render_line`), each row once per look (an LRU
 of strips keyed by everything that changes how the row reads). A data update repaints only
 the lines whose look changed; the cursor stays on its job and the viewport on its rows.
-Line 0 is the column header and the last line the status line; both stay put while the
-rows scroll between them.
+Line 0 is the column header; the last two lines say, in full, what the cursor row holds
+(the job line: name, raw status, age, message) and how much is loaded (the status line).
+They stay put while the rows scroll between them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Protocol
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -26,11 +26,14 @@ from textual.strip import Strip
 from textual.timer import Timer
 
 from ..clock import Clock, system_clock
+from ..keys import Where, bindings
 from ..models import Job, JobKind, Phase
-from .columns import GUTTER, Column, cell_text, column_offset, duration_text, layout
+from ..sanitize import clean
+from ..timefmt import Zone
+from .columns import GUTTER, Column, cell_text, column_offset, duration_text, layout, message_text
 
 FLASH_SECONDS = 2.0
-_FIXED_LINES = 2  # header + status line
+_FIXED_LINES = 3  # header, job line, status line
 
 
 class RowView(Protocol):
@@ -50,15 +53,7 @@ class RowView(Protocol):
 class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
     """Rows of jobs with a cursor; posts messages, never calls AWS."""
 
-    BINDINGS = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,g", "first", "Top", show=False),
-        Binding("end,G", "last", "Last loaded", show=False),
-        Binding("enter,d", "select", "Detail"),
-    ]
+    BINDINGS = bindings(Where.TABLE)
 
     DEFAULT_CSS = """
     JobTable {
@@ -69,6 +64,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         & > .job-table--header { color: $text-muted; text-style: bold; }
         & > .job-table--status { color: $text-muted; }
         & > .job-table--cursor { background: $block-cursor-blurred-background; text-style: bold; }
+        & > .job-table--job-line { background: $boost; }
         & > .job-table--flash { background: $warning 25%; }
         & > .job-table--muted { color: $text-muted; }
         & > .job-table--queued { color: $text-warning; }
@@ -88,6 +84,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         "job-table--header",
         "job-table--status",
         "job-table--cursor",
+        "job-table--job-line",
         "job-table--flash",
         "job-table--muted",
         *(f"job-table--{phase.value}" for phase in Phase),
@@ -139,6 +136,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         *,
         clock: Clock = system_clock,
         columns: list[str] | None = None,
+        zone: Zone = "local",
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -147,10 +145,14 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._view = view
         self._clock = clock
         self._wanted_columns = columns
+        self.zone: Zone = zone
+        """The time zone of the CREATED column (the header names it)."""
         self.kinds: frozenset[JobKind] = frozenset()
         self.several_places = False
         self.empty_text = ""
         """What an empty table says instead of "loading…" (set by the screen: why it is empty)."""
+        self.failing = False
+        """Every source shown is failing (set by the screen): nothing more can load just now."""
         self.sort_marker: tuple[str, bool] = ("created", True)
         """(column, descending): the header shows ↓ or ↑ after that column's title."""
         self.marked: set[str] = set()
@@ -318,8 +320,9 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         top = self.scroll_offset.y
         self._scroll_to_cursor()
         if self.scroll_offset.y == top and self.size.height:
-            last = self.size.height - 1
-            self.sync_lines({line for line in (old - top + 1, new - top + 1) if 0 < line < last} | {last})
+            job_line = self.size.height - 2
+            rows = {line for line in (old - top + 1, new - top + 1) if 0 < line < job_line}
+            self.sync_lines(rows | {job_line, job_line + 1})
         self._announce_cursor()
         self.check_near_end()
 
@@ -435,6 +438,9 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
             return ("header", width, columns, self.sort_marker)
         if y == height - 1:
             return ("status", width, self._status_text())
+        if y == height - 2:
+            job = self.current_job
+            return ("job", width, job, job and duration_text(job, self._now))
         index = top + y - 1
         if self._view is None or index >= len(self._view):
             return ("empty", width, self._empty_text() if y == 1 else "")
@@ -479,6 +485,10 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         elif kind == "status":
             style = base + self.get_component_rich_style("job-table--status")
             text = Text(" " + rest[0])
+        elif kind == "job":
+            style = base + self.get_component_rich_style("job-table--job-line")
+            job, age = rest
+            text = self._job_line(job, age)
         elif kind == "empty":
             style = base + self.get_component_rich_style("job-table--muted")
             text = Text(" " + rest[0])
@@ -503,8 +513,10 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         for number, column in enumerate(columns):
             if number:
                 text.append(" ")
-            value = time_text if column.key == "duration" else cell_text(job, column.key, column.width, self._now)
-            if column.key in ("status", "progress"):
+            value = time_text if column.key == "duration" else cell_text(job, column.key, column.width, self._now, self.zone)
+            if cursor:  # one colour on the cursor's background, readable in every theme
+                cell_style = Style()
+            elif column.key in ("status", "progress"):
                 cell_style = phase_style
             elif column.key == "message" and job.phase in (Phase.FAILED, Phase.PARTIAL):
                 cell_style = self.get_component_rich_style("job-table--failed", partial=True)
@@ -517,10 +529,33 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
             text.append_text(cell)
         return text
 
+    def _job_line(self, job: Job | None, age: str | None) -> Text:
+        """`▶ doc-embeddings-20250527-00015 · InProgress · 3h22m · message`: the cursor row in
+        full, so nothing has to fit in a cell to be read."""
+        if job is None:
+            return Text(" ")
+        phase_style = self.get_component_rich_style(f"job-table--{job.phase.value}", partial=True)
+        muted = self.get_component_rich_style("job-table--muted", partial=True)
+        text = Text(" ")
+        text.append(f"{job.phase.glyph} ", phase_style)
+        text.append(clean(job.name, 500), "bold")
+        text.append(" · ", muted)
+        text.append(clean(job.status, 100) or "no status", phase_style)
+        if age:
+            text.append(f" · {age}", muted)
+        message = message_text(job)
+        if message:
+            text.append(" · ", muted)
+            failed = job.phase in (Phase.FAILED, Phase.PARTIAL)
+            text.append(clean(message, 1000), self.get_component_rich_style("job-table--failed", partial=True) if failed else Style())
+        return text
+
     def _status_text(self) -> str:
         if self._view is None:
             return "loading…"
         position = f"  ·  {self.cursor + 1:,} of {len(self._view):,}" if len(self._view) else ""
+        if self.failing and not self._view.all_loaded:
+            return f"{len(self._view):,} loaded · nothing more can load while the source fails" + position
         return self._view.status_line() + position
 
     def _empty_text(self) -> str:

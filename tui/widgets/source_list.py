@@ -23,6 +23,9 @@ from ..sanitize import clean
 from .columns import counts_text
 
 
+HIDDEN_WIDTH = 30
+
+
 @dataclass(frozen=True, slots=True)
 class SourceRow:
     """What the pane shows for one entry (None key = "All")."""
@@ -106,6 +109,8 @@ class SourceList(Widget, can_focus=True):
     def set_rows(self, rows: Sequence[SourceRow]) -> None:
         """Show new states; repaints only when something the pane shows changed."""
         rows = tuple(rows)
+        if isinstance(self.parent, SourcePane):
+            self.parent.set_class(len(rows) <= 2, "-single")  # "All" and one source: nothing to pick
         if rows != self._rows:
             self._rows = rows
             self.highlighted = min(self.highlighted, max(0, len(rows) - 1))
@@ -134,7 +139,7 @@ class SourceList(Widget, can_focus=True):
 
     def _build(self) -> tuple[Text, list[int]]:
         style = self.get_component_rich_style
-        width = max(8, self.size.width)
+        width = max(8, self.size.width) if self.size.width else HIDDEN_WIDTH  # hidden: as if shown
         console = self.app.console
         text = Text(end="")
         lines: list[int] = []
@@ -183,4 +188,15 @@ def _pack(items: list[str], width: int) -> list[str]:
 
 
 class SourcePane(VerticalScroll, can_focus=False):
-    """Scrolls the source list when there are many sources; the list itself takes the focus."""
+    """Scrolls the source list when there are many sources; the list itself takes the focus.
+
+    It hides itself when there is one source or the terminal is narrow (the screen's CSS
+    says when); `toggle` overrides that either way until it is toggled again.
+    """
+
+    def toggle(self) -> bool:
+        """Show the pane if it is hidden, else hide it; True when it is now shown."""
+        show = not self.display
+        self.set_class(show, "-user-shown")
+        self.set_class(not show, "-user-hidden")
+        return show

@@ -1,0 +1,49 @@
+"""The table's columns: widths that use the terminal, names cut in the middle, one status vocabulary."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.models import JobKind, Phase
+from tui.widgets.columns import GUTTER, layout, middle_cut, status_text
+
+ALL_KINDS = frozenset(JobKind)
+
+
+@pytest.mark.parametrize("width", [40, 60, 79, 89, 119, 169, 199, 249])
+def test_columns_fill_the_width_exactly(width: int) -> None:
+    columns = layout(width, kinds=ALL_KINDS, several_places=True)
+    assert GUTTER + sum(column.width for column in columns) + len(columns) - 1 == width
+    assert all(len(column.title) <= column.width or column.key == "name" for column in columns)
+
+
+def test_message_grows_without_a_cap_and_names_first_get_room() -> None:
+    wide = {column.key: column.width for column in layout(249, kinds=ALL_KINDS, several_places=False)}
+    assert wide["message"] > 64 and wide["name"] >= 40
+    narrow = {column.key: column.width for column in layout(79, kinds=ALL_KINDS, several_places=False)}
+    assert list(narrow)[:2] == ["name", "status"] and "created" in narrow and "duration" in narrow
+    assert narrow["name"] >= 24
+
+
+def test_without_a_message_column_the_spare_width_goes_to_the_name() -> None:
+    columns = {c.key: c.width for c in layout(150, kinds=ALL_KINDS, several_places=False, wanted=["name", "status"])}
+    assert columns == {"name": 150 - GUTTER - 1 - 11, "status": 11}
+
+
+@pytest.mark.parametrize(
+    ("name", "width", "cut"),
+    [
+        ("doc-embeddings-20250527-00015", 40, "doc-embeddings-20250527-00015"),
+        ("doc-embeddings-nightly-run-20250527-00015", 31, "doc-embeddings-…-20250527-00015"),
+        ("abcdef", 1, "…"),
+        ("abcdef", 0, ""),
+        ("漢字漢字漢字漢字", 7, "漢字…字"),
+    ],
+)
+def test_names_are_cut_in_the_middle_keeping_their_end(name: str, width: int, cut: str) -> None:
+    assert middle_cut(name, width) == cut
+
+
+def test_status_is_the_phase_for_every_service() -> None:
+    assert status_text(Phase.RUNNING) == "▶ running"
+    assert max(len(status_text(phase)) for phase in Phase) <= 11
