@@ -64,7 +64,7 @@ async def test_refresh_goes_on_behind_an_overlay_and_shows_at_once_on_return(mak
         await wait_for(pilot, lambda: isinstance(app.screen, MonitorScreen))
         await pilot.pause()
         assert table.current_job.arn == job.arn and table.current_job.phase is Phase.SUCCEEDED
-        assert "Completed" in table.render_line(1 + table.cursor - table.scroll_offset.y).text
+        assert "✔ succeeded" in table.render_line(1 + table.cursor - table.scroll_offset.y).text
         assert done_count(app) == done + 1
 
 
