@@ -126,3 +126,18 @@ def test_a_config_path_that_does_not_exist_is_an_error(aws_env, tmp_path, emulat
 def test_the_default_config_path_not_existing_is_normal(aws_env, capsys):
     assert main(["ls", "--source", "bedrock", "--limit", "1", "--format", "jsonl"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_demo_before_a_command_is_refused_rather_than_listing_the_real_account(aws_env, emulator, capsys):
+    assert main(["--demo", "ls"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "batchtop emulate" in err
+    assert sum(emulator.calls.values()) == 0
+
+
+def test_an_aws_profile_variable_naming_no_profile_is_refused_before_any_output(aws_env, monkeypatch, emulator, capsys):
+    monkeypatch.setenv("AWS_PROFILE", "gone")
+    assert main(["ls"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "AWS profile gone is not configured (profiles here: none)" in captured.err
+    assert sum(emulator.calls.values()) == 0

@@ -4,6 +4,7 @@ the app reads them, the clients and sources they build, and the job an ARN names
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from botocore.exceptions import ClientError, ProfileNotFound
@@ -64,10 +65,15 @@ def silence_stdout() -> None:
 def headless_settings(args: argparse.Namespace) -> Settings:
     """The config file and the flags, merged exactly as the app merges them.
 
-    A broken file is reported on stderr and its bad parts default; a bad flag or an unknown
-    profile is a UsageError. Flags that only steer the monitor (`--interval`, `--notify`, …)
+    A broken file is reported on stderr and its bad parts default; a bad flag, an unknown
+    profile or `--demo` is a UsageError. Flags that only steer the monitor (`--interval`, `--notify`, …)
     are not merged here: `wait` reads its own `--interval`.
     """
+    if args.demo:  # without this, `batchtop --demo ls` would quietly list the real account
+        raise UsageError(
+            "--demo is for the monitor; to script against the emulator, run `batchtop emulate` "
+            "and export the variables it prints"
+        )
     settings, problems = load_settings(config_path(args.config))
     for problem in problems:
         say(f"warning: {problem}")
@@ -81,9 +87,11 @@ def headless_settings(args: argparse.Namespace) -> Settings:
 
 
 def check_profiles(profiles: list[str]) -> None:
-    """Refuse a profile the AWS config does not define, naming the ones it does."""
+    """Refuse a profile the AWS config does not define (given, or the default chain's
+    AWS_PROFILE), naming the ones it does."""
     known = known_profiles()
-    for profile in profiles:
+    chain = os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
+    for profile in profiles or ([chain] if chain else []):
         if known is not None and profile not in known:
             raise UsageError(classify(ProfileNotFound(profile=profile)).message)
 
