@@ -4,6 +4,7 @@ the raw bytes scanned for ESC, C1, BEL and bidi characters; stderr never holds a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -15,13 +16,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
-SSO_CONFIG = """\
+SSO_START = "https://batchtop-test.awsapps.com/start"
+SSO_CONFIG = f"""\
 [profile night]
-sso_start_url = https://batchtop-test.awsapps.com/start
-sso_region = us-east-1
+sso_session = corp
 sso_account_id = 123456789012
 sso_role_name = ReadOnly
 region = us-east-1
+
+[sso-session corp]
+sso_start_url = {SSO_START}
+sso_region = us-east-1
+sso_registration_scopes = sso:account:access
 """
 
 
@@ -148,6 +154,7 @@ def test_wait_writes_nothing_a_terminal_would_act_on(hostile_endpoint, hostile_r
     assert_inert_bytes(raw)
 
 
+@pytest.mark.parametrize("token", ["missing", "expired"])
 @pytest.mark.parametrize(
     ("argv", "code"),
     [
@@ -156,11 +163,18 @@ def test_wait_writes_nothing_a_terminal_would_act_on(hostile_endpoint, hostile_r
         (["--profile", "night", "wait", "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abcdef123456"], 4),
     ],
 )
-def test_an_sso_profile_without_a_login_prints_one_sentence_per_source_and_no_traceback(tmp_path, argv, code):
+def test_an_sso_profile_without_a_valid_login_prints_one_sentence_per_source_and_no_traceback(tmp_path, argv, code, token):
     env = clean_env(tmp_path)
     config = tmp_path / "sso-config"
     config.write_text(SSO_CONFIG)
-    env.update(AWS_CONFIG_FILE=str(config), HOME=str(tmp_path), AWS_ENDPOINT_URL="http://127.0.0.1:9")  # never reached
+    if token == "expired":  # what `aws sso login` left behind, a day later
+        cache = tmp_path / ".aws" / "sso" / "cache"
+        cache.mkdir(parents=True)
+        (cache / f"{hashlib.sha1(b'corp').hexdigest()}.json").write_text(
+            json.dumps({"startUrl": SSO_START, "region": "us-east-1", "accessToken": "old", "expiresAt": "2020-01-01T00:00:00Z"})
+        )
+    # HOME holds the SSO cache; every endpoint (SSO's too) is a closed loopback port
+    env.update(AWS_CONFIG_FILE=str(config), HOME=str(tmp_path), AWS_ENDPOINT_URL="http://127.0.0.1:9")
     result = subprocess.run(
         [sys.executable, "-m", "tui", *argv], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
