@@ -26,7 +26,6 @@ from typing import Any, Callable, Iterable, Mapping
 import aioboto3
 import aiohttp
 from aiobotocore.config import AioConfig
-from aiobotocore.httpsession import AIOHTTPSession
 from aiobotocore.session import get_session
 from botocore.httpsession import create_urllib3_context, get_cert_path
 from botocore.loaders import Loader, create_loader
@@ -34,6 +33,7 @@ from botocore.loaders import Loader, create_loader
 from . import __version__
 from .errors import classify
 from .models import JobKind, Source, SourceKey
+from .sources.transport import CappedHTTPSession
 
 DEFAULT_REGION = "us-east-1"
 DEMO_CREDENTIALS = {"aws_access_key_id": "batchtop-demo", "aws_secret_access_key": "batchtop-demo"}
@@ -43,8 +43,9 @@ _CREDENTIAL_KINDS = frozenset({"sso_expired", "no_credentials", "expired_token"}
 Prepare = Callable[[Any], None]
 
 
-class SharedTlsSession(AIOHTTPSession):
-    """aiobotocore's HTTP session, with one TLS context for every client's connection pool.
+class SharedTlsSession(CappedHTTPSession):
+    """aiobotocore's HTTP session (response bodies capped: see CappedHTTPSession), with one TLS
+    context for every client's connection pool.
 
     aiobotocore 2.25 builds a TLS context and loads the CA bundle into it for every client's
     pool, even for http:// endpoints: ~19 ms and ~0.7 MB each, so 200 clients cost 3.9 CPU-s

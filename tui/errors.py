@@ -24,6 +24,7 @@ from .sanitize import clean
 KINDS = tuple(kind.value for kind in ProblemKind)
 
 _DETAIL_LENGTH = 160
+_MB = 1024 * 1024
 
 
 _TOKEN_REJECTED = Problem(ProblemKind.INVALID_TOKEN, "The service rejected the page token: listing restarted from the first page.")
@@ -35,6 +36,24 @@ class InvalidPageToken(Exception):
 
 class MalformedResponse(Exception):
     """A response body that is not the JSON document the API promises."""
+
+
+class NoAnswer(Exception):
+    """A call the endpoint accepted and did not answer within `seconds` (it was cancelled)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"no answer for {seconds:g} s")
+        self.seconds = seconds
+
+
+class ResponseTooLarge(Exception):
+    """A response body over the size batchtop reads (refused unread, or cut off at the limit)."""
+
+    def __init__(self, size: int, limit: int, *, announced: bool) -> None:
+        super().__init__(f"{'announced' if announced else 'more than'} {size:,} bytes, over the {limit:,}-byte limit")
+        self.size = size
+        self.limit = limit
+        self.announced = announced
 
 
 _SSO_ERRORS = (bx.TokenRetrievalError, bx.UnauthorizedSSOTokenError, bx.SSOTokenLoadError, bx.SSOError)
@@ -86,6 +105,25 @@ def classify(exc: BaseException, profile: str | None = None) -> Problem:
     login = f"aws sso login --profile {profile}" if profile else "aws sso login"
     if isinstance(exc, InvalidPageToken):
         return _TOKEN_REJECTED
+    if isinstance(exc, NoAnswer):
+        return Problem(
+            ProblemKind.NETWORK,
+            f"No answer from the AWS endpoint for {exc.seconds:g} s: the call was given up; "
+            "batchtop keeps retrying (check the network, proxy or VPN if this persists).",
+        )
+    if isinstance(exc, bx.ReadTimeoutError):
+        return Problem(
+            ProblemKind.NETWORK,
+            f"No answer from {_endpoint(exc)} in time (read timeout): batchtop keeps retrying; "
+            "check the network, proxy or VPN if this persists.",
+        )
+    if isinstance(exc, ResponseTooLarge):
+        limit = f"{exc.limit / _MB:,.0f} MB"
+        if exc.announced:
+            told = f"announced a response of {exc.size / _MB:,.0f} MB, over the {limit} batchtop reads: refused unread"
+        else:
+            told = f"sent a response of more than {limit}, the most batchtop reads: reading stopped there"
+        return Problem(ProblemKind.MALFORMED, f"The service {told}; check the endpoint or proxy if this persists.")
     if isinstance(exc, _SSO_ERRORS):
         return Problem(ProblemKind.SSO_EXPIRED, f"AWS SSO session expired for {who}: run `{login}`.")
     if isinstance(exc, bx.ProfileNotFound):

@@ -135,7 +135,13 @@ class LiveService:
     # ------------------------------------------------------------ refresh loop
 
     def refresh_now(self) -> None:
-        """Refresh at once, or right after the one in flight (never two at once)."""
+        """Refresh at once, sources backing off included (`r`), or right after the one in
+        flight (never two at once)."""
+        self.engine.retry_now()
+        self._tick()
+
+    def _tick(self) -> None:
+        """The timer's refresh: sources backing off wait for their retry time."""
         if self._refreshing:
             self._refresh_again = True
             return
@@ -175,10 +181,10 @@ class LiveService:
         """The one-shot timer for the next refresh (stretched while throttled or offline)."""
         self._stop_timer()
         delay = self.engine.next_delay(self.interval)
-        failing = any(state.problem for state in self.engine.states)
-        self.retry_at = time.monotonic() + delay if failing else None
+        retry_in = self.engine.retry_in(self.interval)  # per source: the soonest failing one
+        self.retry_at = None if retry_in is None else time.monotonic() + retry_in
         if not self.paused:
-            self._timer = self.app.set_timer(delay, self.refresh_now, name="live refresh")
+            self._timer = self.app.set_timer(delay, self._tick, name="live refresh")
 
     def _stop_timer(self) -> None:
         if self._timer is not None:

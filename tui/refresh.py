@@ -12,6 +12,12 @@ holds, the tick follows the listing down until it meets the loaded rows, so no j
 Truth: a job the first page no longer lists and whose describe says "not found" was deleted:
 its row is dropped with a notice, and the source is not failing. A source's `last_ok` is
 the time of its last successful list call; its `problem` is what its last fetch met.
+
+Faults: every call waits for one of `max_in_flight` slots (all sources together) and then
+gets `call_timeout` seconds to answer ("no answer for N s"). A source that keeps failing
+by itself (throttled, offline, 5xx) backs off alone: ticks skip it until its retry time,
+`interval` doubled per failure with jitter, never more than MAX_BACKOFF, so it is back
+within about a minute of the endpoint; `retry_now` (the `r` key) ends every wait at once.
 """
 
 from __future__ import annotations
@@ -20,8 +26,9 @@ import asyncio
 import dataclasses
 import datetime as dt
 import random
+import time
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Awaitable, Callable, Sequence, TypeVar
 
 from .clock import Clock, system_clock
 from .feed import SORT_COLUMNS, FeedChange, FeedView, JobFeed, MergedView, SortedView, frontier
@@ -31,7 +38,11 @@ from .sanitize import clean
 TOKEN_REJECTED = "page token rejected: listing restarted"
 GAP_RESTARTED = "too many new jobs since the last refresh: listing restarted"
 MAX_GAP_PAGES = 10
-MAX_BACKOFF = 300.0
+MAX_BACKOFF = 60.0  # seconds: a source that failed is tried again at least this often
+CALL_TIMEOUT = 12.0  # seconds an AWS call may take before its source says "no answer"
+MAX_IN_FLIGHT = 16  # AWS calls at once, all sources together
+
+T = TypeVar("T")
 
 View = FeedView | MergedView | SortedView
 
@@ -47,6 +58,11 @@ class SourceState:
     notice: str | None = None
     last_ok: dt.datetime | None = None
     loading: bool = False
+    failures: int = 0
+    """Refreshes in a row that met a problem that passes by itself (throttled, offline, 5xx)."""
+    failed_at: float | None = None
+    """While backing off: the monotonic time of the last failure (the wait runs from there)."""
+    jitter: float = 1.0
 
     @property
     def counts(self) -> dict[Phase, int]:
@@ -116,10 +132,16 @@ class RefreshEngine:
         clock: Clock = system_clock,
         describe_concurrency: int = 8,
         *,
+        max_in_flight: int = MAX_IN_FLIGHT,
+        call_timeout: float = CALL_TIMEOUT,
         rng: random.Random | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._clock = clock
         self._rng = rng or random.Random()
+        self._monotonic = monotonic
+        self._in_flight = asyncio.Semaphore(max_in_flight)
+        self._call_timeout = call_timeout
         self._filters = Filters()
         self.states = [SourceState(source.key, source, JobFeed(self._filters.newest_first)) for source in sources]
         self._by_key = {state.key: state for state in self.states}
@@ -129,7 +151,7 @@ class RefreshEngine:
         self._sort_column = "created"
         self._sort_descending = True
         self._views: dict[SourceKey | None, View] = {}
-        self._backoff_streak = 0
+        self._interval: float | None = None  # the loop's, as last given to next_delay
         self._prefetched: asyncio.Task[RefreshBatch] | None = None
 
     # ------------------------------------------------------------ filters, sort, views
@@ -204,7 +226,8 @@ class RefreshEngine:
         return batch if batch.generation == self._generation else None
 
     async def fetch_refresh(self) -> RefreshBatch:
-        """First page of every source plus describes of its active jobs, all sources at once."""
+        """First page of every source plus describes of its active jobs, all sources at once
+        (except sources backing off whose retry time has not come: their state is kept)."""
         prefetched, self._prefetched = self._prefetched, None
         if prefetched is not None:
             batch = await prefetched
@@ -213,13 +236,25 @@ class RefreshEngine:
         return await self._fetch_refresh()
 
     async def _fetch_refresh(self) -> RefreshBatch:
-        generation, filters = self._generation, self._filters
-        results = await asyncio.gather(*(self._refresh_source(state, filters) for state in self.states))
+        generation, filters, now = self._generation, self._filters, self._monotonic()
+        due = [state for state in self.states if self._wait(state, now) <= 0]
+        results = await asyncio.gather(*(self._refresh_source(state, filters) for state in due))
         return RefreshBatch(generation, tuple(results))
+
+    async def _call(self, call: Callable[[], Awaitable[T]]) -> T:
+        """One AWS call: it waits for a slot (not counted as its time), then has `call_timeout`."""
+        async with self._in_flight:
+            try:
+                async with asyncio.timeout(self._call_timeout):
+                    return await call()
+            except TimeoutError:
+                from .errors import NoAnswer
+
+                raise NoAnswer(self._call_timeout) from None
 
     async def _refresh_source(self, state: SourceState, filters: Filters) -> SourceRefresh:
         try:
-            page = await state.source.list_page(filters, None)
+            page = await self._call(lambda: state.source.list_page(filters, None))
         except Exception as exc:
             return SourceRefresh(state.key, self._clock(), problem=_classify(exc, state.key.profile))
         jobs, token = list(page.jobs), page.next_token
@@ -248,7 +283,7 @@ class RefreshEngine:
         newest_loaded = feed.key(feed[0])
         for _ in range(MAX_GAP_PAGES):
             try:
-                page = await state.source.list_page(filters, token)
+                page = await self._call(lambda: state.source.list_page(filters, token))
             except Exception as exc:
                 return token, True, _classify(exc, state.key.profile)
             jobs.extend(page.jobs)
@@ -271,7 +306,7 @@ class RefreshEngine:
 
         async def describe(arn: str) -> Job:
             async with slots:
-                return (await state.source.describe(arn)).job
+                return (await self._call(lambda: state.source.describe(arn))).job
 
         outcomes = await asyncio.gather(*(describe(arn) for arn in arns), return_exceptions=True)
         jobs: list[Job] = []
@@ -319,9 +354,8 @@ class RefreshEngine:
                 change.extend(removed)
                 state.last_ok = result.at
             state.problem = result.problem
+            self._count_failure(state)
             changes[state] = change
-        throttled = any(state.problem is not None and state.problem.transient for state in self.states)
-        self._backoff_streak = self._backoff_streak + 1 if throttled else 0
         self._finish(changes, reloaded, delta)
         return delta
 
@@ -348,14 +382,14 @@ class RefreshEngine:
     async def _fetch_page(self, state: SourceState, filters: Filters, token: str | None, generation: int) -> PageBatch:
         profile = state.key.profile
         try:
-            page = await state.source.list_page(filters, token)
+            page = await self._call(lambda: state.source.list_page(filters, token))
             return PageBatch(generation, state.key, token, self._clock(), page=page)
         except Exception as exc:
             problem = _classify(exc, profile)
             if problem.kind is not ProblemKind.INVALID_TOKEN:
                 return PageBatch(generation, state.key, token, self._clock(), problem=problem)
         try:
-            page = await state.source.list_page(filters, None)
+            page = await self._call(lambda: state.source.list_page(filters, None))
             return PageBatch(generation, state.key, token, self._clock(), page=page, restarted=True)
         except Exception as exc:
             return PageBatch(generation, state.key, token, self._clock(), problem=_classify(exc, profile), restarted=True)
@@ -390,18 +424,48 @@ class RefreshEngine:
     # ------------------------------------------------------------ pacing
 
     def next_delay(self, interval: float) -> float:
-        """Seconds until the next refresh: `interval`, stretched with jitter while throttled or offline."""
-        if not self._backoff_streak:
-            return interval
-        ceiling = max(MAX_BACKOFF, interval)
-        delay = interval * 2 ** min(self._backoff_streak, 16)
+        """Seconds until the next tick: `interval`, unless every source is backing off, then
+        until the first of them is due. The loop calls this after every applied refresh and
+        whenever its interval changes: backoffs are measured in that interval."""
+        self._interval = interval
+        now = self._monotonic()
+        return max(interval, min((self._wait(state, now) for state in self.states), default=0.0))
+
+    def _wait(self, state: SourceState, now: float) -> float:
+        """Seconds until a backing-off source may be called again (<= 0: it may)."""
+        if state.failed_at is None or self._interval is None:
+            return 0.0
+        interval = self._interval
+        delay = interval * 2 ** min(state.failures, 16)
+        if state.problem is not None and state.problem.retry_after:
+            delay = max(delay, state.problem.retry_after)
+        delay = min(max(delay * state.jitter, interval), max(MAX_BACKOFF, interval))
+        return state.failed_at + delay - now
+
+    def retry_in(self, interval: float) -> float | None:
+        """Seconds until the failing sources are tried again (the soonest of them), None when
+        no source is failing: what the header may promise, from now."""
+        tick, now = self.next_delay(interval), self._monotonic()
+        waits = [max(tick, self._wait(state, now)) for state in self.states if state.problem is not None]
+        return min(waits, default=None)
+
+    def retry_now(self) -> None:
+        """The next refresh tries every source, backing off or not (`r`)."""
         for state in self.states:
-            if state.problem is not None and state.problem.retry_after:
-                delay = max(delay, state.problem.retry_after)
-        delay *= self._rng.uniform(0.8, 1.2)
-        return min(max(delay, interval), ceiling)
+            state.failed_at = None
 
     # ------------------------------------------------------------ shared
+
+    def _count_failure(self, state: SourceState) -> None:
+        """A refresh that met a problem passing by itself starts (or lengthens) a backoff;
+        any other outcome ends it."""
+        if state.problem is not None and state.problem.transient:
+            state.failures += 1
+            state.failed_at = self._monotonic()
+            state.jitter = self._rng.uniform(0.8, 1.2)
+        else:
+            state.failures = 0
+            state.failed_at = None
 
     def _notify(self, state: SourceState, notice: str, delta: Delta) -> None:
         state.notice = notice

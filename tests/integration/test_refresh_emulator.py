@@ -7,6 +7,7 @@ engine makes shows up in `server.calls`.
 from __future__ import annotations
 
 import datetime as dt
+import tracemalloc
 from contextlib import asynccontextmanager
 
 import pytest
@@ -47,11 +48,13 @@ def no_local_aws_config(monkeypatch, tmp_path):
 
 
 @asynccontextmanager
-async def emulated(world: World, kinds, regions=("us-east-1",), faults: Faults | None = None, **page_sizes):
+async def emulated(
+    world: World, kinds, regions=("us-east-1",), faults: Faults | None = None, engine_options=None, **page_sizes
+):
     async with EmulatorServer(world, faults=faults) as server:
         async with AwsPool.demo(server.endpoint_url, max_attempts=1) as pool:
             sources = pool.build_sources(None, list(regions), kinds, **page_sizes)
-            yield server, RefreshEngine(sources, clock=fixed_clock(NOW))
+            yield server, RefreshEngine(sources, clock=fixed_clock(NOW), **(engine_options or {}))
 
 
 def truth(world: World, kind: JobKind, region: str = "us-east-1") -> list[str]:
@@ -235,6 +238,10 @@ async def test_throttling_stretches_the_refresh_interval():
         assert engine.states[0].problem.kind == "throttled"
         assert engine.next_delay(10) > 10
         faults.throttle_every = 0
+        server.calls.clear()
+        await refresh(engine)  # a tick before its retry time leaves the source alone
+        assert not server.calls and engine.states[0].problem.kind == "throttled"
+        engine.retry_now()  # `r`
         await refresh(engine)
         assert engine.states[0].problem is None and engine.next_delay(10) == 10
 
@@ -330,3 +337,56 @@ async def test_one_deeply_nested_item_is_a_noted_row_not_a_failed_source(kind):
         assert arns(state.feed) == truth(world, kind)
         noted = [job for job in state.feed if job.notes]
         assert len(noted) == 1 and noted[0].notes[0].startswith("jobName is not a string")
+
+
+# ---------------------------------------------------------------- faults that must not hurt
+
+
+async def test_a_hanging_endpoint_is_a_problem_after_the_call_timeout_and_recovers():
+    world = World(jobs_per_kind=20, seed=29, speed=0, now=NOW)
+    faults = Faults()
+    options = {"call_timeout": 1.0}
+    async with emulated(world, ["bedrock", "personalize"], faults=faults, engine_options=options) as (server, engine):
+        await refresh(engine)
+        faults.hang = 1.0  # accepts every call and never answers
+        await refresh(engine)
+        for state in engine.states:
+            assert state.problem.kind == "network"
+            assert state.problem.message.startswith("No answer from the AWS endpoint for 1 s")
+            assert state.loaded == 20  # the last data stays
+        assert engine.next_delay(10) > 10
+        faults.hang = 0.0
+        engine.retry_now()
+        await refresh(engine)
+        assert all(state.problem is None for state in engine.states)
+        assert arns(engine.states[0].feed) == truth(world, JobKind.BEDROCK)
+
+
+def test_the_default_call_timeout_says_no_answer_within_15_s():
+    assert RefreshEngine([])._call_timeout <= 15
+
+
+@pytest.mark.parametrize("with_length", [True, False])
+async def test_an_oversized_body_is_refused_without_reading_it_into_memory(with_length):
+    world = World(jobs_per_kind=20, seed=31, speed=0, now=NOW)
+    faults = Faults(oversize_length=with_length)
+    async with emulated(world, ["bedrock"], faults=faults) as (server, engine):
+        await refresh(engine)  # the client and its service model are loaded: not counted below
+        faults.oversize_mb = 100 if with_length else 60
+        tracemalloc.start()
+        try:
+            await refresh(engine)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        state = engine.states[0]
+        assert state.problem.kind == "malformed" and state.loaded == 20  # the last data stays
+        if with_length:
+            assert state.problem.message.startswith("The service announced a response of 100 MB, over the 20 MB")
+            assert peak < 5 * 2**20
+        else:
+            assert state.problem.message.startswith("The service sent a response of more than 20 MB")
+            assert peak < 30 * 2**20
+        faults.oversize_mb = 0
+        await refresh(engine)
+        assert state.problem is None and arns(state.feed) == truth(world, JobKind.BEDROCK)

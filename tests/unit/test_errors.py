@@ -12,7 +12,7 @@ from aiohttp.client_reqrep import ConnectionKey
 from botocore.parsers import ResponseParserError
 from pydantic import TypeAdapter, ValidationError
 
-from tui.errors import KINDS, InvalidPageToken, MalformedResponse, classify
+from tui.errors import KINDS, InvalidPageToken, MalformedResponse, NoAnswer, ResponseTooLarge, classify
 from tui.models import Problem
 
 
@@ -158,12 +158,11 @@ def test_other_client_errors_quote_the_service_and_sanitize_it():
     [
         (bx.EndpointConnectionError(endpoint_url="http://127.0.0.1:9"), "http://127.0.0.1:9"),
         (bx.ConnectTimeoutError(endpoint_url="https://bedrock.us-east-1.amazonaws.com"), "bedrock.us-east-1"),
-        (bx.ReadTimeoutError(endpoint_url="https://personalize.eu-west-1.amazonaws.com"), "personalize.eu-west-1"),
         (connector_error(), "bedrock.eu-west-1.amazonaws.com:443"),
         (asyncio.TimeoutError(), "timed out"),
         (ConnectionResetError(104, "Connection reset by peer"), "Connection reset"),
     ],
-    ids=["endpoint", "connect-timeout", "read-timeout", "aiohttp-connector", "asyncio-timeout", "oserror"],
+    ids=["endpoint", "connect-timeout", "aiohttp-connector", "asyncio-timeout", "oserror"],
 )
 def test_network_errors_name_the_endpoint(exc, endpoint):
     problem = classify(exc, "dev")
@@ -186,6 +185,26 @@ def test_malformed_responses(exc):
     problem = classify(exc, "dev")
     assert problem.kind == "malformed"
     assert "cannot read" in problem.message
+
+
+def test_a_call_nobody_answered_says_for_how_long():
+    problem = classify(NoAnswer(12.0), "dev")
+    assert problem.kind == "network" and problem.transient
+    assert problem.message.startswith("No answer from the AWS endpoint for 12 s: ")
+    read = classify(bx.ReadTimeoutError(endpoint_url="https://personalize.eu-west-1.amazonaws.com"), "dev")
+    assert read.kind == "network"
+    assert read.message.startswith("No answer from https://personalize.eu-west-1.amazonaws.com in time (read timeout)")
+
+
+def test_an_oversized_body_is_its_own_sentence():
+    refused = classify(ResponseTooLarge(200 * 2**20, 20 * 2**20, announced=True), None)
+    assert refused.kind == "malformed"
+    assert refused.message == (
+        "The service announced a response of 200 MB, over the 20 MB batchtop reads: refused unread; "
+        "check the endpoint or proxy if this persists."
+    )
+    cut = classify(ResponseTooLarge(20 * 2**20 + 1, 20 * 2**20, announced=False), None)
+    assert cut.message.startswith("The service sent a response of more than 20 MB, the most batchtop reads: reading stopped there")
 
 
 def test_invalid_page_token_says_the_listing_restarted():
@@ -211,6 +230,10 @@ def test_every_message_is_one_line_ending_with_the_fix():
         bx.EndpointConnectionError(endpoint_url="http://x"),
         MalformedResponse("x"),
         InvalidPageToken("x"),
+        NoAnswer(12.0),
+        bx.ReadTimeoutError(endpoint_url="http://x"),
+        ResponseTooLarge(1, 0, announced=True),
+        ResponseTooLarge(1, 0, announced=False),
     ]
     kinds = set()
     for exc in samples:

@@ -523,22 +523,129 @@ async def test_a_failing_describe_keeps_the_others():
     assert calls == 5  # page two's five jobs, all active
 
 
+class Ticks:
+    """A monotonic clock the test moves: the loop's timer, without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def tick(engine: RefreshEngine, ticks: Ticks, interval: float) -> float:
+    """What the live loop does: wait out the delay the engine asks for, then refresh."""
+    delay = engine.next_delay(interval)
+    ticks.now += delay
+    await refresh(engine)
+    return delay
+
+
 async def test_backoff_grows_with_jitter_while_throttled_and_resets_on_success():
     source = source_with(10)
-    engine = make_engine(source)
+    ticks = Ticks()
+    engine = make_engine(source, monotonic=ticks)
     await refresh(engine)
     assert engine.next_delay(10) == 10
     source.failure = throttling()
-    delays = []
-    for _ in range(8):
-        await refresh(engine)
-        delays.append(engine.next_delay(10))
-    assert engine.states[0].problem.kind == "throttled"
-    assert 16 <= delays[0] <= 24 and 32 <= delays[1] <= 48
-    assert all(10 < d <= MAX_BACKOFF for d in delays) and delays[-1] >= 0.8 * MAX_BACKOFF
-    source.failure = None
     await refresh(engine)
-    assert engine.next_delay(10) == 10
+    delays = [await tick(engine, ticks, 10) for _ in range(8)]
+    assert engine.states[0].problem.kind == "throttled" and source.calls["list"] == 10  # one per tick
+    assert 16 <= delays[0] <= 24 and 32 <= delays[1] <= 48
+    assert all(10 < d <= MAX_BACKOFF for d in delays) and delays[-1] == MAX_BACKOFF == 60
+    source.failure = None
+    await tick(engine, ticks, 10)
+    assert engine.states[0].problem is None and engine.next_delay(10) == 10
+
+
+async def test_a_source_is_back_within_a_minute_of_the_end_of_any_outage():
+    source = source_with(10)
+    ticks = Ticks()
+    engine = make_engine(source, monotonic=ticks)
+    await refresh(engine)
+    offline = EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+    back = ticks.now + 300  # a five-minute outage
+    while ticks.now < back or engine.states[0].problem is not None:
+        ticks.now += engine.next_delay(5)
+        source.failure = offline if ticks.now < back else None
+        await refresh(engine)
+    assert source.calls["list"] > 6 and ticks.now - back <= MAX_BACKOFF
+
+
+async def test_one_backing_off_source_never_delays_the_others():
+    east, west = source_with(10), source_with(10, "us-west-2")
+    ticks = Ticks()
+    engine = make_engine(east, west, monotonic=ticks)
+    await refresh(engine)
+    west.failure = throttling()
+    east.calls.clear()
+    west.calls.clear()
+    delays = [await tick(engine, ticks, 10) for _ in range(12)]
+    assert delays == [10] * 12  # the healthy source sets the pace
+    assert east.calls["list"] == 12
+    assert 3 <= west.calls["list"] <= 5  # 10 s doubled per failure: tried after ~10, 20, 40, 60 s
+    assert engine.states[0].problem is None and engine.states[1].problem.kind == "throttled"
+    assert engine.retry_in(10) >= 10
+
+
+async def test_r_retries_a_backing_off_source_at_once():
+    source = source_with(10)
+    ticks = Ticks()
+    engine = make_engine(source, monotonic=ticks)
+    source.failure = throttling()
+    for _ in range(4):
+        await tick(engine, ticks, 10)
+    assert engine.next_delay(10) > 10
+    source.failure = None
+    source.calls.clear()
+    await refresh(engine)  # a tick before the retry time: the source waits
+    assert source.calls["list"] == 0 and engine.states[0].problem.kind == "throttled"
+    engine.retry_now()
+    await refresh(engine)
+    assert source.calls["list"] == 1 and engine.states[0].problem is None
+    assert engine.next_delay(10) == 10 and engine.retry_in(10) is None
+
+
+async def test_a_call_that_never_answers_becomes_a_problem_after_the_call_timeout():
+    hanging, healthy = source_with(10), source_with(10, "us-west-2")
+    never = asyncio.Event()
+
+    async def no_answer(filters: Filters, token: str | None = None) -> Page:
+        await never.wait()
+        raise AssertionError("unreachable")
+
+    engine = make_engine(hanging, healthy, call_timeout=0.2)
+    hanging.list_page = no_answer
+    await refresh(engine)
+    bad, good = engine.states
+    assert bad.problem.kind == "network" and bad.problem.message.startswith("No answer from the AWS endpoint for 0.2 s")
+    assert good.problem is None and good.loaded == 5
+    del hanging.list_page  # the endpoint answers again
+    engine.retry_now()
+    await refresh(engine)
+    assert bad.problem is None and bad.loaded == 5
+
+
+async def test_calls_in_flight_are_capped_across_sources():
+    sources = [source_with(30, f"region-{n}", active_every=1) for n in range(6)]
+    in_flight = most = 0
+    for source in sources:
+        list_page = source.list_page
+
+        async def counted(filters: Filters, token: str | None = None, _list_page=list_page) -> Page:
+            nonlocal in_flight, most
+            in_flight += 1
+            most = max(most, in_flight)
+            try:
+                await asyncio.sleep(0.01)
+                return await _list_page(filters, token)
+            finally:
+                in_flight -= 1
+
+        source.list_page = counted
+    engine = make_engine(*sources, max_in_flight=4)
+    await refresh(engine)
+    assert most == 4 and all(state.loaded == 5 for state in engine.states)
 
 
 async def test_offline_sources_back_off_too():
@@ -547,4 +654,5 @@ async def test_offline_sources_back_off_too():
     source.failure = EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
     await refresh(engine)
     assert engine.states[0].problem.kind == "network" and engine.next_delay(5) > 5
+    assert engine.retry_in(5) == pytest.approx(engine.next_delay(5), abs=1)
     assert engine.view(source.key).status_line() == "0 loaded · more below"

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 _CREDENTIAL = re.compile(r"AWS4-HMAC-SHA256\s+Credential=[^/,\s]+/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
 _MAX_REQUESTS_KEPT = 100_000
+_PADDING_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,7 @@ class EmulatorServer:
     async def _oversized(
         self, request: web.Request, template: web.Response, body: bytes, megabytes: float, with_length: bool
     ) -> web.StreamResponse:
-        """`body` padded with whitespace to `megabytes`, streamed a megabyte at a time (the
+        """`body` padded with whitespace to `megabytes`, streamed 64 KB at a time (the
         emulator never holds it whole)."""
         response = web.StreamResponse(headers={k: v for k, v in template.headers.items() if k.lower() != "content-length"})
         total = max(int(megabytes * MEGABYTE), len(body))
@@ -158,10 +159,10 @@ class EmulatorServer:
         try:
             await response.prepare(request)
             await response.write(body)
-            padding, left = b" " * MEGABYTE, total - len(body)
+            padding, left = memoryview(b" " * _PADDING_CHUNK), total - len(body)
             while left > 0:
                 await response.write(padding[:left])
-                left -= MEGABYTE
+                left -= _PADDING_CHUNK
             await response.write_eof()
         except (ConnectionError, RuntimeError):  # the client refused it and hung up: as intended
             pass
