@@ -17,7 +17,7 @@ exit status (ls, describe, wait):
   1    wait: the job failed, stopped, expired or partially completed; ls, describe: a call failed
   2    usage: a bad flag, --config path, ARN or profile
   3    the job does not exist, or the service rejected the request as invalid
-  4    credentials missing or expired, or access denied
+  4    credentials missing or expired, or access denied (wait: twice in a row)
   124  wait: --timeout reached
   130  interrupted (Ctrl-C)"""
 
@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--status", metavar="PHASE_OR_RAW", help="a phase (running, failed, …) or a raw status")
     ls.add_argument("--name", metavar="TEXT", help="name contains TEXT (literal)")
     ls.add_argument("--limit", type=int, metavar="N", help="stop after N jobs")
-    ls.add_argument("--format", choices=FORMATS_LS, default="table")
+    ls.add_argument("--format", choices=FORMATS_LS, default="table", help="output format (default: table)")
     ls.add_argument("--cached", action="store_true", help="print the local job cache: no network call at all")
 
     describe = commands.add_parser(
@@ -98,8 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_global_flags(describe, subcommand=True)
-    describe.add_argument("arn")
-    describe.add_argument("--format", choices=("json", "table"), default="json")
+    describe.add_argument("arn", help="the job's ARN: its kind and region come from it")
+    describe.add_argument("--format", choices=("json", "table"), default="json", help="output format (default: json)")
 
     wait = commands.add_parser(
         "wait",
@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_global_flags(wait, subcommand=True)
-    wait.add_argument("arn")
+    wait.add_argument("arn", help="the job's ARN: its kind and region come from it")
     wait.add_argument("--timeout", type=float, metavar="S", help="give up after S seconds, up to 30 days (exit 124)")
     wait.add_argument(
         "--interval",
