@@ -137,8 +137,7 @@ def test_ls_writes_nothing_a_terminal_would_act_on(hostile_endpoint, fmt):
         assert any("\x1b" in json.loads(line)["name"] for line in text.splitlines())
 
 
-@pytest.mark.parametrize("fmt", ["json", "table"])
-@pytest.mark.parametrize("kind", ["bedrock", "personalize", "segment"])
+@pytest.mark.parametrize(("kind", "fmt"), [("bedrock", "json"), ("bedrock", "table"), ("personalize", "json"), ("segment", "table")])
 def test_describe_writes_nothing_a_terminal_would_act_on(hostile_endpoint, hostile_rows, fmt, kind):
     hostile = [row for row in hostile_rows if row["kind"] == kind and not row["name"].isprintable()]
     code, raw = run_on_a_terminal(hostile_endpoint, "describe", hostile[0]["arn"], "--format", fmt)
