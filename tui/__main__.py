@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import __version__
 
-KINDS = ("bedrock", "personalize", "segment", "all")
+KINDS = ("bedrock", "personalize", "segment", "sagemaker", "all")
 FORMATS_LS = ("table", "json", "jsonl", "csv")
 NOTIFY_MODES = ("bell", "osc9", "off")
 EXIT_STATUSES = """\
@@ -53,7 +53,7 @@ def _add_global_flags(parser: argparse.ArgumentParser, *, subcommand: bool = Fal
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="batchtop",
-        description="A live terminal monitor for Amazon Bedrock and Amazon Personalize batch jobs.",
+        description="A live terminal monitor for Amazon Bedrock, Amazon Personalize and SageMaker batch jobs.",
         epilog=EXIT_STATUSES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="live refresh interval, 2 to 600 (default 10); for wait: seconds between polls",
     )
-    parser.add_argument("--allow-stop", action="store_true", default=None, help="enable `x` to stop Bedrock jobs")
+    parser.add_argument("--allow-stop", action="store_true", default=None, help="enable `x` to stop Bedrock and SageMaker jobs")
     parser.add_argument("--notify", choices=NOTIFY_MODES, help="how to announce finished jobs besides the toast")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 

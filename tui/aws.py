@@ -13,7 +13,7 @@ client is retired and the next call builds a fresh session and client, which rea
 credential chain again. A retired client is closed once its calls in flight have returned.
 
 Endpoints: `endpoint_url` is passed only when given (the demo). Otherwise botocore itself
-honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_BEDROCK / AWS_ENDPOINT_URL_PERSONALIZE.
+honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_BEDROCK / _PERSONALIZE / _SAGEMAKER.
 """
 
 from __future__ import annotations

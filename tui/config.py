@@ -29,7 +29,7 @@ Column = Literal["name", "status", "progress", "model", "created", "duration", "
 COLUMNS: tuple[str, ...] = get_args(Column)
 """Every table column the config (and the UI) knows, in the default display order."""
 
-SourceName = Literal["bedrock", "personalize", "segment", "all"]
+SourceName = Literal["bedrock", "personalize", "segment", "sagemaker", "all"]
 NotifyMode = Literal["bell", "osc9", "off"]
 
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
@@ -130,7 +130,7 @@ SAMPLE_CONFIG = """\
 # batchtop configuration (TOML). Every key is optional; command-line flags win over
 # this file. `batchtop config path` prints where batchtop looks for it.
 
-# Job kinds to watch: "bedrock", "personalize", "segment" or "all".
+# Job kinds to watch: "bedrock", "personalize", "segment", "sagemaker" or "all".
 sources = ["all"]
 
 # AWS profiles and regions to watch, all combined. Empty: the normal AWS chain
@@ -153,7 +153,7 @@ theme = "textual-dark"
 # terminal supports OSC 9: iTerm2, WezTerm, Windows Terminal, ...).
 notify = "off"
 
-# Allow `x` to stop Bedrock jobs (it always asks for confirmation first).
+# Allow `x` to stop Bedrock and SageMaker jobs (it always asks for confirmation first).
 allow_stop = false
 
 # The time zone of every time shown (table, detail, ls, export): "local" or "utc".

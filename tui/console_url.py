@@ -20,6 +20,7 @@ _ARN = re.compile(
     re.DOTALL,
 )
 _REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d+")
+_TRANSFORM_JOB_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
 
 # Console hosts outside the commercial partition have no per-region subdomain.
 _CONSOLE_HOSTS = {"aws-cn": "console.amazonaws.cn", "aws-us-gov": "console.amazonaws-us-gov.com"}
@@ -45,8 +46,8 @@ def parse_arn(arn: str) -> ArnParts | None:
 def console_url(job: Job) -> str:
     """The console page that shows `job`, or its closest list page.
 
-    Bedrock: the job's own details page. Personalize: its batch job pages sit under the
-    dataset group, which the job's ARN does not name, so the region's dataset groups.
+    Bedrock, SageMaker: the job's own details page. Personalize: its batch job pages sit under
+    the dataset group, which the job's ARN does not name, so the region's dataset groups.
     """
     parts = parse_arn(job.arn)
     region = parts.region if parts else _region_of_source(job.source)
@@ -56,6 +57,13 @@ def console_url(job: Job) -> str:
         if parts and parts.service == "bedrock" and parts.resource.startswith("model-invocation-job/"):
             return f"{home}#/batch-inference/details?arn={quote(job.arn, safe='')}"
         return f"{home}#/batch-inference"
+    if job.kind is JobKind.SAGEMAKER:
+        home = _home(partition, region, "sagemaker")
+        if parts and parts.service == "sagemaker" and parts.resource.startswith("transform-job/"):
+            # the page is named by the job's name; the ARN spells it in lower case
+            name = job.name if _TRANSFORM_JOB_NAME.fullmatch(job.name) else parts.resource.split("/", 1)[1]
+            return f"{home}#/transform-jobs/{quote(name, safe='')}"
+        return f"{home}#/transform-jobs"
     return f"{_home(partition, region, 'personalize')}#datasetGroups"
 
 

@@ -96,6 +96,9 @@ _SERVICE_NAMES = {
     "ListBatchSegmentJobs": "personalize",
     "DescribeBatchInferenceJob": "personalize",
     "DescribeBatchSegmentJob": "personalize",
+    "ListTransformJobs": "sagemaker",
+    "DescribeTransformJob": "sagemaker",
+    "StopTransformJob": "sagemaker",
 }
 
 

@@ -74,6 +74,8 @@ STATUS_PHASES: dict[str, Phase] = {
     "CREATE IN_PROGRESS": Phase.RUNNING,
     "ACTIVE": Phase.SUCCEEDED,
     "CREATE FAILED": Phase.FAILED,
+    # SageMaker batch transform jobs use Bedrock's spellings: InProgress, Completed, Failed,
+    # Stopping, Stopped (above)
 }
 
 
@@ -90,6 +92,7 @@ class JobKind(str, Enum):
     BEDROCK = "bedrock"
     PERSONALIZE = "personalize"
     SEGMENT = "segment"
+    SAGEMAKER = "sagemaker"
 
     @property
     def label(self) -> str:
@@ -97,14 +100,15 @@ class JobKind(str, Enum):
 
     @property
     def can_stop(self) -> bool:
-        """Only Bedrock has a stop API; Personalize has none for batch jobs."""
-        return self is JobKind.BEDROCK
+        """Bedrock and SageMaker have a stop API; Personalize has none for batch jobs."""
+        return self in (JobKind.BEDROCK, JobKind.SAGEMAKER)
 
 
 _KIND_LABELS = {
     JobKind.BEDROCK: "Bedrock invocation",
     JobKind.PERSONALIZE: "Personalize inference",
     JobKind.SEGMENT: "Personalize segment",
+    JobKind.SAGEMAKER: "SageMaker transform",
 }
 
 

@@ -22,7 +22,8 @@ from tui.__main__ import main
 from tui.emulator import EmulatorThread, World
 
 REPO = Path(__file__).resolve().parents[2]
-ARN_FIELD = {"bedrock": "jobArn", "personalize": "batchInferenceJobArn", "segment": "batchSegmentJobArn"}
+ARN_FIELD = {"bedrock": "jobArn", "personalize": "batchInferenceJobArn", "segment": "batchSegmentJobArn",
+             "sagemaker": "TransformJobArn"}
 
 
 def every_arn(world: World, region: str = "us-east-1") -> set[str]:
@@ -49,12 +50,13 @@ def test_ls_all_jsonl_returns_every_job_exactly_once_newest_first(aws_env, world
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     arns = [row["arn"] for row in rows]
-    assert len(arns) == len(set(arns)) == 900
+    assert len(arns) == len(set(arns)) == 1200
     assert set(arns) == every_arn(world)
     created = [row["created"] for row in rows]
     assert created == sorted(created, reverse=True)
-    # exactly the pages needed: Bedrock 300 jobs in one page of 1000, Personalize 3 pages of 100
-    assert emulator.calls == {"ListModelInvocationJobs": 1, "ListBatchInferenceJobs": 3, "ListBatchSegmentJobs": 3}
+    # exactly the pages needed: Bedrock 300 jobs in one page of 1000, Personalize and SageMaker 3 pages of 100
+    assert emulator.calls == {"ListModelInvocationJobs": 1, "ListBatchInferenceJobs": 3, "ListBatchSegmentJobs": 3,
+                              "ListTransformJobs": 3}
 
 
 def test_ls_json_keeps_values_exact(aws_env, world, capsys):
@@ -73,8 +75,10 @@ def test_ls_json_keeps_values_exact(aws_env, world, capsys):
 def test_ls_limit_fetches_only_the_pages_needed(aws_env, emulator, capsys):
     assert main(["ls", "--limit", "5", "--format", "jsonl"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 5
-    assert emulator.calls == {"ListModelInvocationJobs": 1, "ListBatchInferenceJobs": 1, "ListBatchSegmentJobs": 1}
+    assert emulator.calls == {"ListModelInvocationJobs": 1, "ListBatchInferenceJobs": 1, "ListBatchSegmentJobs": 1,
+                              "ListTransformJobs": 1}
     assert page_sizes(emulator, "ListModelInvocationJobs") == [5]
+    assert [request.params["MaxResults"] for request in emulator.requests if request.operation == "ListTransformJobs"] == [5]
 
 
 def test_ls_limit_across_pages_asks_only_for_the_rest(aws_env, emulator, capsys):
@@ -91,7 +95,8 @@ def test_ls_filters(aws_env, world, capsys):
         item[ARN_FIELD[kind]]
         for kind in ARN_FIELD
         for item in world.jobs(kind)
-        if item["status"] in ("Failed", "CREATE FAILED") and "run" in item["jobName"].lower()
+        if item.get("status", item.get("TransformJobStatus")) in ("Failed", "CREATE FAILED")
+        and "run" in item.get("jobName", item.get("TransformJobName", "")).lower()
     }
     assert {row["arn"] for row in rows} == expected
 
@@ -109,7 +114,7 @@ def test_ls_table_holds_no_control_characters_from_hostile_data(aws_env, monkeyp
         monkeypatch.setenv("AWS_ENDPOINT_URL", server.endpoint_url)
         assert main(["ls"]) == 0
     out = capsys.readouterr().out
-    assert len(out.splitlines()) == 181
+    assert len(out.splitlines()) == 241
     bad = {char for char in out if char != "\n" and unicodedata.category(char) in ("Cc", "Cf")}
     assert not bad
     assert "\x1b" not in out and "\x9b" not in out
@@ -123,7 +128,7 @@ def test_ls_bad_status_is_one_line_with_the_valid_values_and_exit_2(aws_env, emu
 
 
 def test_ls_bad_source_exits_2(aws_env):
-    result = run_cli(aws_env, "ls", "--source", "sagemaker")
+    result = run_cli(aws_env, "ls", "--source", "glue")
     assert result.returncode == 2 and "bedrock" in result.stderr and result.stderr.count("\n") == 1
 
 
@@ -141,8 +146,8 @@ def test_ls_expired_token_is_one_sentence_on_stderr(aws_env, faults, capsys):
     assert main(["ls", "--format", "json"]) == 1
     captured = capsys.readouterr()
     assert json.loads(captured.out) == []
-    # three sources, each says it once
-    assert captured.err.count("have expired") == 3 and "Traceback" not in captured.err
+    # four sources, each says it once
+    assert captured.err.count("have expired") == 4 and "Traceback" not in captured.err
 
 
 def test_ls_unknown_profile_is_a_usage_error_naming_the_profiles_that_exist(aws_env, emulator, capsys):

@@ -24,23 +24,27 @@ ARN_FIELDS = {
     JobKind.BEDROCK: "jobArn",
     JobKind.PERSONALIZE: "batchInferenceJobArn",
     JobKind.SEGMENT: "batchSegmentJobArn",
+    JobKind.SAGEMAKER: "TransformJobArn",
 }
 LIST_CALLS = {
     JobKind.BEDROCK: "ListModelInvocationJobs",
     JobKind.PERSONALIZE: "ListBatchInferenceJobs",
     JobKind.SEGMENT: "ListBatchSegmentJobs",
+    JobKind.SAGEMAKER: "ListTransformJobs",
 }
 DESCRIBE_CALLS = {
     JobKind.BEDROCK: "GetModelInvocationJob",
     JobKind.PERSONALIZE: "DescribeBatchInferenceJob",
     JobKind.SEGMENT: "DescribeBatchSegmentJob",
+    JobKind.SAGEMAKER: "DescribeTransformJob",
 }
 
 
 @pytest.fixture(autouse=True)
 def no_local_aws_config(monkeypatch, tmp_path):
     """Nothing from the machine's own AWS setup may leak into these tests."""
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK", "AWS_ENDPOINT_URL_PERSONALIZE"):
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK", "AWS_ENDPOINT_URL_PERSONALIZE",
+                 "AWS_ENDPOINT_URL_SAGEMAKER"):
         monkeypatch.delenv(name, raising=False)
     (tmp_path / "empty").write_text("")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "empty"))
@@ -63,13 +67,13 @@ def truth(world: World, kind: JobKind, region: str = "us-east-1") -> list[str]:
 
 def activate_old_jobs(world: World, kind: JobKind, every: int, skip: int) -> None:
     """Put every `every`-th job after the first `skip` into a running state (speed 0 keeps it there)."""
-    status = "InProgress" if kind is JobKind.BEDROCK else "CREATE IN_PROGRESS"
+    status = "InProgress" if kind in (JobKind.BEDROCK, JobKind.SAGEMAKER) else "CREATE IN_PROGRESS"
     for arn in truth(world, kind)[skip::every]:
         world.set_status(arn, status)
 
 
 def active_outside(world: World, kind: JobKind, first_page: int) -> int:
-    return sum(not phase_of(job["status"]).terminal for job in world.jobs(kind)[first_page:])
+    return sum(not phase_of(job.get("status") or job["TransformJobStatus"]).terminal for job in world.jobs(kind)[first_page:])
 
 
 async def refresh(engine: RefreshEngine):

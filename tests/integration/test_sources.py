@@ -15,12 +15,17 @@ from tui.sources.bedrock import BedrockSource
 from tui.sources.personalize import PersonalizeSource
 
 KINDS = list(JobKind)
-ARN_FIELD = {JobKind.BEDROCK: "jobArn", JobKind.PERSONALIZE: "batchInferenceJobArn", JobKind.SEGMENT: "batchSegmentJobArn"}
+ARN_FIELD = {JobKind.BEDROCK: "jobArn", JobKind.PERSONALIZE: "batchInferenceJobArn", JobKind.SEGMENT: "batchSegmentJobArn",
+             JobKind.SAGEMAKER: "TransformJobArn"}
+STATUS_FIELD = {JobKind.SAGEMAKER: "TransformJobStatus"}  # else "status"
+CREATED_FIELD = {JobKind.BEDROCK: "submitTime", JobKind.SAGEMAKER: "CreationTime"}  # else "creationDateTime"
 LIST_OPERATION = {
     JobKind.BEDROCK: "ListModelInvocationJobs",
     JobKind.PERSONALIZE: "ListBatchInferenceJobs",
     JobKind.SEGMENT: "ListBatchSegmentJobs",
+    JobKind.SAGEMAKER: "ListTransformJobs",
 }
+SERVER_SORTED = (JobKind.BEDROCK, JobKind.SAGEMAKER)
 
 
 @pytest.fixture
@@ -54,9 +59,11 @@ def test_build_sources_one_per_profile_region_kind_in_stable_order(emulator):
         "default/us-east-1/bedrock",
         "default/us-east-1/personalize",
         "default/us-east-1/segment",
+        "default/us-east-1/sagemaker",
         "default/eu-west-1/bedrock",
         "default/eu-west-1/personalize",
         "default/eu-west-1/segment",
+        "default/eu-west-1/sagemaker",
     ]
     assert isinstance(sources[0], BedrockSource) and isinstance(sources[2], PersonalizeSource)
     # one client per (profile, region, service): inference and segment jobs share Personalize's
@@ -68,7 +75,7 @@ def test_build_sources_one_per_profile_region_kind_in_stable_order(emulator):
 async def test_first_page_is_the_newest_jobs(pool, world, kind):
     page = await source_of(pool, kind, first_page_size=25).list_page(Filters())
     truth = world.jobs(kind)
-    if kind is JobKind.BEDROCK:
+    if kind in SERVER_SORTED:
         assert [job.arn for job in page.jobs] == [item[ARN_FIELD[kind]] for item in truth[:25]]
     else:  # Personalize: no server-side sort; each page is ordered on the client
         created = [job.created for job in page.jobs]
@@ -85,8 +92,9 @@ async def test_paging_returns_every_job_once(pool, world, emulator, kind):
     assert sorted(job.arn for job in jobs) == sorted(truth)
     assert len({job.arn for job in jobs}) == len(jobs)
     assert emulator.calls[LIST_OPERATION[kind]] == pages
-    if kind is JobKind.BEDROCK:
+    if kind in SERVER_SORTED:
         assert [job.arn for job in jobs] == truth
+    if kind is JobKind.BEDROCK:
         assert [request.params.get("maxResults") for request in emulator.requests][:2] in (["40", "70"], [40, 70])
 
 
@@ -138,8 +146,8 @@ async def test_describe_by_arn_keeps_every_field_in_order(pool, world, kind):
     item = world.jobs(kind)[5]
     detail = await source_of(pool, kind).describe(item[ARN_FIELD[kind]])
     assert list(detail.fields) == list(item)
-    assert detail.job.arn == item[ARN_FIELD[kind]] and detail.job.status == item["status"]
-    created_field = "submitTime" if kind is JobKind.BEDROCK else "creationDateTime"
+    assert detail.job.arn == item[ARN_FIELD[kind]] and detail.job.status == item[STATUS_FIELD.get(kind, "status")]
+    created_field = CREATED_FIELD.get(kind, "creationDateTime")
     assert isinstance(detail.fields[created_field], str)
     assert dt.datetime.fromisoformat(detail.fields[created_field]) == detail.job.created
     assert detail.job.notes == ()

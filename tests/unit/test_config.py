@@ -192,7 +192,7 @@ def test_not_utf8_and_unreadable_files_are_problems_not_crashes(tmp_path):
         ('interval = "10"', "interval", "should be a valid number"),
         ("interval = true", "interval", "should be a valid number"),
         ('notify = "beep"', "notify", "should be 'bell', 'osc9' or 'off'"),
-        ('sources = ["bedrock", "sagemaker"]', "sources", "item 2 should be 'bedrock', 'personalize', 'segment' or 'all'"),
+        ('sources = ["bedrock", "batch"]', "sources", "item 2 should be 'bedrock', 'personalize', 'segment', 'sagemaker' or 'all'"),
         ("sources = []", "sources", "must name at least one"),
         ('columns = ["name", "colour"]', "columns", "item 2 should be 'name', 'status'"),
         ("columns = []", "columns", "must name at least one"),

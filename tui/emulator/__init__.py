@@ -1,4 +1,4 @@
-"""The built-in AWS endpoint: Bedrock and Personalize batch jobs over their real wire protocols.
+"""The built-in AWS endpoint: Bedrock, Personalize and SageMaker batch jobs over their real wire protocols.
 
 Powers `batchtop --demo`, `batchtop emulate`, the tests and the benchmarks. See
 CONTRACT.md, "Emulator Python API".

@@ -81,6 +81,40 @@ PERSONALIZE_FAILURES = (
     "Invalid filter expression: the item metadata field GENRE does not exist.",
 )
 
+# SageMaker batch transform: model names (the API's ModelName pattern), what the jobs are for,
+# the instance types batch transform is run on, and how the input is shaped.
+SAGEMAKER_MODELS = (
+    "xgboost-churn-model-v7", "xgboost-churn-model-v7", "sklearn-fraud-scorer-20241102",
+    "pytorch-image-embeddings-v3", "huggingface-pytorch-inference-2025-01-14-09-12-33-120",
+    "bert-base-sentiment-v2", "tabular-automl-best-candidate", "blazingtext-classify-v4",
+    "catboost-ltv-prod", "clip-vit-l14-embeddings", "DeepAR-demand-forecast-v12",
+)
+SAGEMAKER_USE_CASES = (
+    "churn-scoring", "fraud-backfill", "image-embeddings", "review-sentiment", "ltv-forecast",
+    "doc-classify", "product-embeddings", "demand-forecast", "xgboost", "sagemaker-scikit-learn",
+)
+SAGEMAKER_INSTANCES = (
+    "ml.m5.xlarge", "ml.m5.xlarge", "ml.m5.2xlarge", "ml.m5.4xlarge", "ml.c5.2xlarge", "ml.c5.4xlarge",
+    "ml.g4dn.xlarge", "ml.g4dn.2xlarge", "ml.g5.2xlarge", "ml.p3.2xlarge", "ml.inf2.xlarge",
+)
+# (content type, split type, accept, assemble with, batch strategy)
+SAGEMAKER_IO = (
+    ("text/csv", "Line", "text/csv", "Line", "MultiRecord"),
+    ("text/csv", "Line", "text/csv", "Line", "MultiRecord"),
+    ("application/jsonlines", "Line", "application/jsonlines", "Line", "MultiRecord"),
+    ("application/x-image", "None", "application/json", "None", "SingleRecord"),
+    ("application/x-recordio-protobuf", "RecordIO", "application/x-recordio-protobuf", "None", "MultiRecord"),
+)
+SAGEMAKER_FAILURES = (
+    "ClientError: See job logs for more information",
+    "AlgorithmError: See job logs for more information",
+    "ClientError: Failed to download data. Unable to download data from S3: {input}. "
+    "Please ensure the execution role has s3:GetObject permission.",
+    "CapacityError: Unable to provision requested ML compute capacity. Please retry using a different ML instance type.",
+    "InternalServerError: We encountered an internal error. Please try again.",
+    "ClientError: Too many objects failed. See logs for more information",
+)
+
 # Strings that try to break a terminal UI. Each is real-world-plausible garbage: markup that
 # a naive renderer interprets, escape sequences that clear the screen or write the
 # clipboard, text direction tricks, invisible and double-width characters, huge strings.

@@ -90,7 +90,7 @@ async def _serve(world: World, faults: Faults, host: str, port: int) -> int:
             flush=True,
         )
         print(f"batchtop emulator listening on {listening}; from this machine: {server.endpoint_url}")
-    print(f"Bedrock + Personalize, {jobs} jobs of each kind, seed {world.seed}, speed {world.speed:g}x. Ctrl-C to stop.")
+    print(f"Bedrock + Personalize + SageMaker, {jobs} jobs of each kind, seed {world.seed}, speed {world.speed:g}x. Ctrl-C to stop.")
     print("Point any AWS client at it:")
     print()
     print("\n".join(env_lines(server.endpoint_url)), flush=True)

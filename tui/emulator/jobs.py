@@ -45,6 +45,9 @@ P_DONE = (PENDING, P_IN_PROGRESS, ACTIVE)
 P_DONE_OLD = (CREATE_PENDING, CREATE_IN_PROGRESS, ACTIVE)
 P_FAILED_RUN = (PENDING, P_IN_PROGRESS, CREATE_FAILED)
 P_FAILED_EARLY = (PENDING, CREATE_FAILED)
+S_DONE = (IN_PROGRESS, COMPLETED)
+S_FAILED = (IN_PROGRESS, FAILED)
+S_STOPPED = (IN_PROGRESS, STOPPING, STOPPED)
 
 # (cumulative weight, path): how finished jobs ended, and how live ones will.
 BEDROCK_FINISHED_MIX = ((0.76, B_DONE), (0.85, B_PARTIAL), (0.89, B_FAILED_VALIDATION), (0.92, B_FAILED_RUN),
@@ -52,8 +55,14 @@ BEDROCK_FINISHED_MIX = ((0.76, B_DONE), (0.85, B_PARTIAL), (0.89, B_FAILED_VALID
 BEDROCK_LIVE_MIX = ((0.84, B_DONE), (0.92, B_PARTIAL), (0.95, B_FAILED_VALIDATION), (0.98, B_FAILED_RUN),
                     (1.0, B_EXPIRED))
 PERSONALIZE_MIX = ((0.84, P_DONE), (0.90, P_DONE_OLD), (0.96, P_FAILED_RUN), (1.0, P_FAILED_EARLY))
+SAGEMAKER_FINISHED_MIX = ((0.82, S_DONE), (0.94, S_FAILED), (1.0, S_STOPPED))
+SAGEMAKER_LIVE_MIX = ((0.88, S_DONE), (1.0, S_FAILED))
+SAGEMAKER_TERMINAL = frozenset({COMPLETED, FAILED, STOPPED})
 
 SAFE_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9\-_]{0,62}")
+# The API's TransformJobName, `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}` within 1-63 characters, spelled so
+# that it matches in a fraction of the time (100,000 names are checked when a world starts).
+TRANSFORM_NAME = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")
 
 
 def pick(mix: tuple[tuple[float, tuple[str, ...]], ...], roll: float) -> tuple[str, ...]:
@@ -113,6 +122,8 @@ def epoch(ts: float) -> float:
 def arn_of(kind: JobKind, region: str, job: EmuJob) -> str:
     if kind is JobKind.BEDROCK:
         return f"arn:aws:bedrock:{region}:{catalog.ACCOUNT}:model-invocation-job/{job.jid}"
+    if kind is JobKind.SAGEMAKER:
+        return f"arn:aws:sagemaker:{region}:{catalog.ACCOUNT}:transform-job/{transform_slug(job)}"
     resource = "batch-inference-job" if kind is JobKind.PERSONALIZE else "batch-segment-job"
     return f"arn:aws:personalize:{region}:{catalog.ACCOUNT}:{resource}/{slug_of(job)}"
 
@@ -120,6 +131,12 @@ def arn_of(kind: JobKind, region: str, job: EmuJob) -> str:
 def slug_of(job: EmuJob) -> str:
     """The ARN suffix of a Personalize job: its name when that is a legal name, else its id."""
     return job.name if SAFE_NAME.fullmatch(job.name) else f"job-{job.jid}"
+
+
+def transform_slug(job: EmuJob) -> str:
+    """The ARN suffix of a transform job: its name in lower case, as SageMaker writes ARNs
+    (names are unique regardless of case), or its id when the name is not a legal name."""
+    return job.name.lower() if TRANSFORM_NAME.fullmatch(job.name) else f"job-{job.jid}"
 
 
 def _hostile_text(rng: random.Random) -> str:
@@ -452,3 +469,163 @@ PERSONALIZE_SUMMARY_FIELDS = {
 def personalize_summary(full: dict, kind: JobKind) -> dict:
     """A list item: the summary subset of the describe shape, in the summary's member order."""
     return {field: full[field] for field in PERSONALIZE_SUMMARY_FIELDS[kind] if field in full}
+
+
+# ---------------------------------------------------------------- SageMaker batch transform
+
+
+@dataclass(slots=True)
+class TransformSpec:
+    """What a transform job was created with, and how long it runs (emulated seconds)."""
+
+    model_name: str
+    instance_type: str
+    instance_count: int
+    max_concurrent: int
+    max_payload_mb: int
+    batch_strategy: str
+    environment: dict[str, str]
+    input_uri: str
+    data_type: str
+    content_type: str
+    split_type: str
+    compression: str
+    output_path: str
+    accept: str
+    assemble_with: str
+    kms_key: str | None
+    volume_kms_key: str | None
+    data_capture: dict | None
+    data_processing: dict | None
+    experiment: dict | None
+    client_config: dict | None
+    automl_job_arn: str | None
+    startup_seconds: float
+    stage_seconds: dict[str, float]
+    fail_point: float
+    failure_reason: str
+
+
+def transform_spec(job: EmuJob, region: str, hostile: bool) -> TransformSpec:
+    rng = random.Random(job.jid)
+    bucket = rng.choice(catalog.BUCKETS).format(region=region)
+    folder = transform_slug(job)
+    model = rng.choice(catalog.SAGEMAKER_MODELS)
+    content_type, split_type, accept, assemble_with, strategy = rng.choice(catalog.SAGEMAKER_IO)
+    manifest = rng.random() < 0.1
+    input_uri = f"s3://{bucket}/sagemaker/batch-transform/{folder}/input/" + ("manifest.json" if manifest else "")
+    kms = f"arn:aws:kms:{region}:{catalog.ACCOUNT}:key/{rng.getrandbits(128):032x}" if rng.random() < 0.15 else None
+    reason = rng.choice(catalog.SAGEMAKER_FAILURES).format(input=input_uri)
+    if hostile and rng.random() < 0.6:
+        reason = _hostile_text(rng)[:1024]
+    environment = {"SAGEMAKER_MODEL_SERVER_TIMEOUT": str(rng.choice((60, 600, 3600)))}
+    if rng.random() < 0.5:
+        environment["MODEL_BATCH_SIZE"] = str(rng.choice((16, 32, 64)))
+    startup = rng.uniform(180, 480)  # instances provisioned and the model container up
+    joins = content_type == "text/csv" and rng.random() < 0.4
+    return TransformSpec(
+        model_name=model,
+        instance_type=rng.choice(catalog.SAGEMAKER_INSTANCES),
+        instance_count=rng.choice((1, 1, 1, 2, 4, 8)),
+        max_concurrent=rng.choice((0, 1, 4, 8)),
+        max_payload_mb=rng.choice((6, 6, 20, 50, 100)),
+        batch_strategy=strategy,
+        environment=environment,
+        input_uri=input_uri,
+        data_type="ManifestFile" if manifest else "S3Prefix",
+        content_type=content_type,
+        split_type=split_type,
+        compression="Gzip" if rng.random() < 0.2 else "None",
+        output_path=f"s3://{bucket}/sagemaker/batch-transform/{folder}/output/",
+        accept=accept,
+        assemble_with=assemble_with,
+        kms_key=kms,
+        volume_kms_key=kms if kms and rng.random() < 0.5 else None,
+        data_capture=({"DestinationS3Uri": f"s3://{bucket}/sagemaker/data-capture/{folder}/", "GenerateInferenceId": True}
+                      if rng.random() < 0.15 else None),
+        data_processing=({"InputFilter": "$[1:]", "OutputFilter": "$[0,-1]", "JoinSource": "Input"} if joins else None),
+        experiment=({"ExperimentName": f"{model}-experiment", "TrialName": f"trial-{rng.getrandbits(32):08x}"}
+                    if rng.random() < 0.2 else None),
+        client_config=({"InvocationsTimeoutInSeconds": rng.choice((600, 1800, 3600)), "InvocationsMaxRetries": rng.choice((0, 1, 3))}
+                       if rng.random() < 0.4 else None),
+        automl_job_arn=(f"arn:aws:sagemaker:{region}:{catalog.ACCOUNT}:automl-job/tabular-automl-{rng.getrandbits(24):06x}"
+                        if model.startswith("tabular-automl") else None),
+        startup_seconds=startup,
+        stage_seconds={IN_PROGRESS: startup + rng.uniform(300, 4 * 3600), STOPPING: STOP_SECONDS},
+        fail_point=rng.uniform(0.05, 0.9),
+        failure_reason=reason,
+    )
+
+
+def transform_timeline(job: EmuJob, spec: TransformSpec, world_start: float) -> tuple[float, ...]:
+    if job.times is not None:
+        return job.times
+    durations = stage_durations(job.path, spec.stage_seconds, 0, spec.fail_point)
+    return finished_timeline(job, durations, world_start)
+
+
+def transform_wire(job: EmuJob, region: str, t: float, world_start: float, hostile: bool, *,
+                   last_modified: bool = False) -> dict:
+    """The job as DescribeTransformJob returns it, in model order; with `last_modified`, also the
+    LastModifiedTime that only list summaries carry."""
+    spec = transform_spec(job, region, hostile)
+    times = transform_timeline(job, spec, world_start)
+    index = max(bisect_right(times, t) - 1, 0) if job.times is not None else len(times) - 1
+    status = job.path[index]
+    wire: dict = {"TransformJobName": job.name, "TransformJobArn": arn_of(JobKind.SAGEMAKER, region, job),
+                  "TransformJobStatus": status}
+    if status == FAILED:
+        wire["FailureReason"] = spec.failure_reason
+    wire["ModelName"] = spec.model_name
+    wire["MaxConcurrentTransforms"] = spec.max_concurrent
+    if spec.client_config:
+        wire["ModelClientConfig"] = spec.client_config
+    wire["MaxPayloadInMB"] = spec.max_payload_mb
+    wire["BatchStrategy"] = spec.batch_strategy
+    wire["Environment"] = spec.environment
+    wire["TransformInput"] = {
+        "DataSource": {"S3DataSource": {"S3DataType": spec.data_type, "S3Uri": spec.input_uri}},
+        "ContentType": spec.content_type,
+        "CompressionType": spec.compression,
+        "SplitType": spec.split_type,
+    }
+    output: dict = {"S3OutputPath": spec.output_path, "Accept": spec.accept, "AssembleWith": spec.assemble_with}
+    if spec.kms_key:
+        output["KmsKeyId"] = spec.kms_key
+    wire["TransformOutput"] = output
+    if spec.data_capture:
+        wire["DataCaptureConfig"] = spec.data_capture
+    resources: dict = {"InstanceType": spec.instance_type, "InstanceCount": spec.instance_count}
+    if spec.volume_kms_key:
+        resources["VolumeKmsKeyId"] = spec.volume_kms_key
+    wire["TransformResources"] = resources
+    wire["CreationTime"] = epoch(job.created)
+    started = job.created + spec.startup_seconds
+    if status in SAGEMAKER_TERMINAL:
+        started = min(started, times[index])  # a job may end before its instances came up
+    modified = times[index]
+    if started <= t:
+        wire["TransformStartTime"] = epoch(started)
+        modified = max(modified, started)
+    if status in SAGEMAKER_TERMINAL:
+        wire["TransformEndTime"] = epoch(times[index])
+    if spec.automl_job_arn:
+        wire["AutoMLJobArn"] = spec.automl_job_arn
+    if spec.data_processing:
+        wire["DataProcessing"] = spec.data_processing
+    if spec.experiment:
+        wire["ExperimentConfig"] = spec.experiment
+    if last_modified:
+        wire["LastModifiedTime"] = epoch(modified)
+    if job.extra:
+        wire.update(job.extra)
+    return wire
+
+
+TRANSFORM_SUMMARY_FIELDS = ("TransformJobName", "TransformJobArn", "CreationTime", "TransformEndTime",
+                            "LastModifiedTime", "TransformJobStatus", "FailureReason")
+
+
+def transform_summary(full: dict) -> dict:
+    """A ListTransformJobs item: the summary subset of the wire shape, in the summary's member order."""
+    return {field: full[field] for field in TRANSFORM_SUMMARY_FIELDS if field in full}

@@ -23,6 +23,7 @@ from . import faults as damage
 from .faults import MEGABYTE, Faults
 from .personalize import Personalize
 from .protocol import ApiError, Protocol
+from .sagemaker import SageMaker
 from .world import REGION, World
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class EmulatorServer:
         self.port = port
         self.calls: Counter[str] = Counter()
         self.requests: list[RequestRecord] = []
-        self._protocols: tuple[Protocol, ...] = (Personalize(), Bedrock())
+        self._protocols: tuple[Protocol, ...] = (Personalize(), SageMaker(), Bedrock())
         self._rng = random.Random(world.seed)
         self._call_number = 0
         self._list_number = 0

@@ -15,6 +15,7 @@ Thread-safe: one lock, because tests mutate the world while a server thread serv
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 import random
 import re
@@ -32,6 +33,8 @@ from .jobs import (
     COMPLETED,
     IN_PROGRESS,
     PERSONALIZE_MIX,
+    SAGEMAKER_FINISHED_MIX,
+    SAGEMAKER_LIVE_MIX,
     STOP_SECONDS,
     STOPPED,
     STOPPING,
@@ -53,21 +56,31 @@ from .jobs import (
     sort_key,
     stage_durations,
     to_millis,
+    transform_slug,
+    transform_spec,
+    transform_summary,
+    transform_timeline,
+    transform_wire,
 )
 from .tokens import PageTokens
 
 DEFAULT_REGION = "us-east-1"
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
 _ARN = re.compile(
-    r"arn:aws[a-z-]*:(bedrock|personalize):([a-z0-9-]+):(\d{12}):"
-    r"(model-invocation-job|batch-inference-job|batch-segment-job)/(.+)",
+    r"arn:aws[a-z-]*:(bedrock|personalize|sagemaker):([a-z0-9-]+):(\d{12}):"
+    r"(model-invocation-job|batch-inference-job|batch-segment-job|transform-job)/(.+)",
     re.DOTALL,
 )
 _RESOURCE_KINDS = {
     "model-invocation-job": JobKind.BEDROCK,
     "batch-inference-job": JobKind.PERSONALIZE,
     "batch-segment-job": JobKind.SEGMENT,
+    "transform-job": JobKind.SAGEMAKER,
 }
+_SERVICES = {JobKind.BEDROCK: "bedrock", JobKind.PERSONALIZE: "personalize", JobKind.SEGMENT: "personalize",
+             JobKind.SAGEMAKER: "sagemaker"}
+_FINISHED_MIX = {JobKind.BEDROCK: BEDROCK_FINISHED_MIX, JobKind.SAGEMAKER: SAGEMAKER_FINISHED_MIX}
+_LIVE_MIX = {JobKind.BEDROCK: BEDROCK_LIVE_MIX, JobKind.SAGEMAKER: SAGEMAKER_LIVE_MIX}
 _MAX_LIVE_AT_START = 25
 _QUIET_START_SECONDS = 15 * 60.0  # emulated seconds before the first new job arrives
 
@@ -89,7 +102,7 @@ class _Store:
         self.kind = kind
         self.region = region
         self.jobs: list[EmuJob] = []  # ascending by (created, jid)
-        self.index: dict[str, EmuJob] = {}  # Bedrock: job id; Personalize: ARN suffix
+        self.index: dict[str, EmuJob] = {}  # Bedrock: job id; Personalize, SageMaker: ARN suffix
         self.rng = rng  # submissions after start
         self.last_tick = now
         self.seq = 0
@@ -103,7 +116,7 @@ def parse_arn(arn: str) -> tuple[str, str, JobKind, str] | None:
         return None
     service, region, account, resource, rest = match.groups()
     kind = _RESOURCE_KINDS[resource]
-    if (service == "bedrock") != (kind is JobKind.BEDROCK):
+    if _SERVICES[kind] != service:
         return None
     return region, account, kind, rest
 
@@ -133,6 +146,11 @@ def _job_name(kind: JobKind, rng: random.Random, created: float, seq: int) -> st
         if roll < 0.8:
             return f"{rng.choice(catalog.TEAMS)}-{use}-run{seq}"
         return f"{use}-{seq}"
+    if kind is JobKind.SAGEMAKER:  # the SageMaker SDK's `{base}-{YYYY-MM-DD-HH-MM-SS-mmm}`, or a pipeline step
+        if roll < 0.8:
+            stamp = time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime(created))
+            return f"{rng.choice(catalog.SAGEMAKER_USE_CASES)}-{stamp}-{round(created * 1000) % 1000:03d}"
+        return f"pipelines-{rng.getrandbits(48):012x}-TransformStep-{rng.getrandbits(40):010X}"
     uses = catalog.PERSONALIZE_USE_CASES if kind is JobKind.PERSONALIZE else catalog.SEGMENT_USE_CASES
     use = rng.choice(uses)
     if roll < 0.6:
@@ -204,6 +222,8 @@ class World:
                 return jid
 
     def _key(self, store: _Store, job: EmuJob) -> str:
+        if store.kind is JobKind.SAGEMAKER:
+            return transform_slug(job)
         return job.jid if store.kind is JobKind.BEDROCK else slug_of(job)
 
     def _generate(self, region: str, kind: JobKind) -> _Store:
@@ -214,8 +234,8 @@ class World:
         count = self.jobs_per_kind
         gap = min(max(30 * 86400 / max(count, 1), 30.0), 4 * 3600.0)
         live = min(_MAX_LIVE_AT_START, max(1, count // 25)) if count else 0
-        finished_mix = BEDROCK_FINISHED_MIX if kind is JobKind.BEDROCK else PERSONALIZE_MIX
-        live_mix = BEDROCK_LIVE_MIX if kind is JobKind.BEDROCK else PERSONALIZE_MIX
+        finished_mix = _FINISHED_MIX.get(kind, PERSONALIZE_MIX)
+        live_mix = _LIVE_MIX.get(kind, PERSONALIZE_MIX)
         created = self._start
         newest_first: list[EmuJob] = []
         for i in range(count):
@@ -227,7 +247,11 @@ class World:
             else:
                 name = _job_name(kind, rng, created, seq)
             job = EmuJob(jid, name, created, pick(live_mix if i < live else finished_mix, rng.random()))
-            store.index[self._key(store, job)] = job
+            key = self._key(store, job)
+            if key in store.index:  # two jobs named after the same millisecond
+                job.name = f"{name}-{seq}"
+                key = self._key(store, job)
+            store.index[key] = job
             newest_first.append(job)
         store.seq = count
         newest_first.reverse()
@@ -239,7 +263,7 @@ class World:
         return store
 
     def _solution_versions(self, region: str, kind: JobKind) -> tuple[str, ...]:
-        if kind is JobKind.BEDROCK:
+        if kind not in (JobKind.PERSONALIZE, JobKind.SEGMENT):
             return ()
         rng = random.Random(f"{self.seed}:{region}:{kind.value}:solutions")
         names = catalog.INFERENCE_SOLUTIONS if kind is JobKind.PERSONALIZE else catalog.SEGMENT_SOLUTIONS
@@ -253,6 +277,9 @@ class World:
         if store.kind is JobKind.BEDROCK:
             spec = bedrock_spec(job, store.region, self.hostile)
             return stage_durations(job.path, spec.stage_seconds, spec.timeout_hours, spec.fail_point)
+        if store.kind is JobKind.SAGEMAKER:
+            tspec = transform_spec(job, store.region, self.hostile)
+            return stage_durations(job.path, tspec.stage_seconds, 0, tspec.fail_point)
         pspec = personalize_spec(job, store.kind, store.region, store.solution_versions, self.hostile)
         return stage_durations(job.path, pspec.stage_seconds, 0, pspec.fail_point)
 
@@ -265,8 +292,7 @@ class World:
         if name is None:
             hostile = self.hostile and rng.random() < 0.3
             name = hostile_name(rng, store.seq) if hostile else _job_name(store.kind, rng, created, store.seq)
-        mix = BEDROCK_LIVE_MIX if store.kind is JobKind.BEDROCK else PERSONALIZE_MIX
-        job = EmuJob(jid, name, created, pick(mix, rng.random()))
+        job = EmuJob(jid, name, created, pick(_LIVE_MIX.get(store.kind, PERSONALIZE_MIX), rng.random()))
         key = self._key(store, job)
         if key in store.index:
             raise ValueError(f"a job named {name!r} already exists")
@@ -304,9 +330,13 @@ class World:
     def _wire(self, store: _Store, job: EmuJob, now: float) -> dict:
         if store.kind is JobKind.BEDROCK:
             return bedrock_wire(job, store.region, now, self._start, self.hostile)
+        if store.kind is JobKind.SAGEMAKER:
+            return transform_wire(job, store.region, now, self._start, self.hostile)
         return personalize_wire(job, store.kind, store.region, now, self._start, store.solution_versions, self.hostile)
 
     def _summary(self, store: _Store, job: EmuJob, now: float) -> dict:
+        if store.kind is JobKind.SAGEMAKER:
+            return transform_summary(transform_wire(job, store.region, now, self._start, self.hostile, last_modified=True))
         wire = self._wire(store, job, now)
         return wire if store.kind is JobKind.BEDROCK else personalize_summary(wire, store.kind)
 
@@ -325,8 +355,15 @@ class World:
         submitted_after: float | None = None,
         submitted_before: float | None = None,
         solution_version: str | None = None,
+        modified_after: float | None = None,
+        modified_before: float | None = None,
+        sort_by: str = "CreationTime",
     ) -> tuple[list[dict], tuple[float, str] | None]:
-        """One page of list summaries and the cursor to resume after (None at the end)."""
+        """One page of list summaries and the cursor to resume after (None at the end).
+
+        `newest_first` is the descending order of `sort_by` (CreationTime, Name or Status);
+        the cursor is always the (creation time, id) of the last job returned.
+        """
         with self._lock:
             store, now = self._live_store(region, kind)
             jobs = store.jobs
@@ -335,29 +372,60 @@ class World:
                 low = bisect_right(jobs, submitted_after, key=created_of)
             if submitted_before is not None:
                 high = bisect_left(jobs, submitted_before, key=created_of)
-            if cursor is not None:
-                if newest_first:
-                    high = min(high, bisect_left(jobs, cursor, key=sort_key))
-                else:
-                    low = max(low, bisect_right(jobs, cursor, key=sort_key))
-            order = range(high - 1, low - 1, -1) if newest_first else range(low, high)
             needle = name_contains.lower() if name_contains else None
-            picked: list[EmuJob] = []
-            for i in order:
-                job = jobs[i]
+
+            def wanted(job: EmuJob) -> bool:
                 if needle is not None and needle not in job.name.lower():
-                    continue
+                    return False
                 if status is not None and job.status_at(now) != status:
-                    continue
+                    return False
                 if solution_version is not None and self._solution_of(store, job) != solution_version:
-                    continue
-                picked.append(job)
-                if len(picked) > limit:
-                    break
+                    return False
+                if modified_after is not None or modified_before is not None:
+                    modified = self._summary(store, job, now)["LastModifiedTime"]
+                    if modified_after is not None and modified <= modified_after:
+                        return False
+                    if modified_before is not None and modified >= modified_before:
+                        return False
+                return True
+
+            if sort_by != "CreationTime":
+                picked = self._sorted_page(jobs[low:high], wanted, limit, cursor, newest_first, sort_by, now)
+            else:
+                if cursor is not None:
+                    if newest_first:
+                        high = min(high, bisect_left(jobs, cursor, key=sort_key))
+                    else:
+                        low = max(low, bisect_right(jobs, cursor, key=sort_key))
+                order = range(high - 1, low - 1, -1) if newest_first else range(low, high)
+                picked = []
+                for i in order:
+                    if wanted(jobs[i]):
+                        picked.append(jobs[i])
+                        if len(picked) > limit:
+                            break
             more = len(picked) > limit
             del picked[limit:]
             next_cursor = sort_key(picked[-1]) if more and picked else None
             return [self._summary(store, job, now) for job in picked], next_cursor
+
+    def _sorted_page(self, jobs: list[EmuJob], wanted, limit: int, cursor: tuple[float, str] | None,
+                     descending: bool, sort_by: str, now: float) -> list[EmuJob]:
+        """Up to limit + 1 jobs in (name or status, creation, id) order, after the cursor's job."""
+
+        def order_key(job: EmuJob) -> tuple[str, float, str]:
+            return (job.name if sort_by == "Name" else job.status_at(now), job.created, job.jid)
+
+        after = None
+        if cursor is not None:
+            i = bisect_left(jobs, cursor, key=sort_key)
+            if i < len(jobs) and sort_key(jobs[i]) == cursor:
+                after = order_key(jobs[i])
+        candidates = (job for job in jobs if wanted(job))
+        if after is not None:
+            candidates = (job for job in candidates if (order_key(job) < after if descending else order_key(job) > after))
+        pick = heapq.nlargest if descending else heapq.nsmallest
+        return pick(limit + 1, candidates, key=order_key)
 
     def _solution_of(self, store: _Store, job: EmuJob) -> str:
         return personalize_spec(job, store.kind, store.region, store.solution_versions, self.hostile).solution_version
@@ -375,13 +443,14 @@ class World:
             store, job, now = self._find(region, kind, key)
             return self._wire(store, job, now)
 
-    def stop(self, region: str, jid: str) -> None:
-        """Stop a Bedrock job: Stopping now, Stopped a few emulated seconds later.
+    def stop(self, region: str, key: str, kind: JobKind = JobKind.BEDROCK) -> None:
+        """Stop a Bedrock (by job id) or SageMaker (by ARN suffix) job: Stopping now, Stopped a
+        few emulated seconds later.
 
         KeyError if unknown; NotStoppable if it already finished. Stopping again is a no-op.
         """
         with self._lock:
-            store, job, now = self._find(region, JobKind.BEDROCK, jid)
+            store, job, now = self._find(region, kind, key)
             status = job.status_at(now)
             if status == STOPPING:
                 return
@@ -407,6 +476,8 @@ class World:
         if job.times is None:
             if store.kind is JobKind.BEDROCK:
                 job.times = bedrock_timeline(job, bedrock_spec(job, store.region, self.hostile), self._start)
+            elif store.kind is JobKind.SAGEMAKER:
+                job.times = transform_timeline(job, transform_spec(job, store.region, self.hostile), self._start)
             else:
                 spec = personalize_spec(job, store.kind, store.region, store.solution_versions, self.hostile)
                 job.times = personalize_timeline(job, spec, self._start)

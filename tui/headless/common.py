@@ -34,10 +34,12 @@ _RESOURCE_KINDS = {
     ("bedrock", "model-invocation-job"): JobKind.BEDROCK,
     ("personalize", "batch-inference-job"): JobKind.PERSONALIZE,
     ("personalize", "batch-segment-job"): JobKind.SEGMENT,
+    ("sagemaker", "transform-job"): JobKind.SAGEMAKER,
 }
 _ARN_EXAMPLES = (
     "arn:aws:bedrock:REGION:ACCOUNT:model-invocation-job/ID or "
-    "arn:aws:personalize:REGION:ACCOUNT:batch-inference-job/NAME or …:batch-segment-job/NAME"
+    "arn:aws:personalize:REGION:ACCOUNT:batch-inference-job/NAME or …:batch-segment-job/NAME or "
+    "arn:aws:sagemaker:REGION:ACCOUNT:transform-job/NAME"
 )
 
 

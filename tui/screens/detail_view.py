@@ -155,13 +155,30 @@ _DATA_FIELDS = (
     ("jobOutput.s3DataDestination.kmsKeyArn", "Output KMS key"),
     ("vpcConfig.subnetIds", "VPC subnets"),
     ("vpcConfig.securityGroupIds", "VPC security groups"),
+    ("TransformInput.DataSource.S3DataSource.S3Uri", "Input S3"),
+    ("TransformInput.DataSource.S3DataSource.S3DataType", "Input S3 type"),
+    ("TransformInput.ContentType", "Input content type"),
+    ("TransformInput.SplitType", "Input split"),
+    ("TransformInput.CompressionType", "Input compression"),
+    ("TransformOutput.S3OutputPath", "Output S3"),
+    ("TransformOutput.Accept", "Output accept"),
+    ("TransformOutput.AssembleWith", "Output assemble with"),
+    ("TransformOutput.KmsKeyId", "Output KMS key"),
 )
-_DATA_PREFIXES = ("inputDataConfig.", "outputDataConfig.", "jobInput.", "jobOutput.", "vpcConfig.")
+_DATA_PREFIXES = (
+    "inputDataConfig.", "outputDataConfig.", "jobInput.", "jobOutput.", "vpcConfig.",
+    "TransformInput.", "TransformOutput.", "DataCaptureConfig.", "DataProcessing.",
+)
 
 _MODEL_FIELDS = (
     ("modelId", "Model"),
     ("solutionVersionArn", "Solution version"),
     ("modelInvocationType", "Invocation type"),
+    ("ModelName", "Model"),
+    ("TransformResources.VolumeKmsKeyId", "Volume KMS key"),
+    ("TransformResources.TransformAmiVersion", "AMI version"),
+    ("AutoMLJobArn", "AutoML job"),
+    ("LabelingJobArn", "Labeling job"),
 )
 
 _CONFIG_FIELDS = (
@@ -171,8 +188,13 @@ _CONFIG_FIELDS = (
     ("batchInferenceJobConfig.itemExplorationConfig.explorationWeight", "Item exploration weight"),
     ("batchInferenceJobConfig.itemExplorationConfig.explorationItemAgeCutOff", "Item age cut-off (days)"),
     ("themeGenerationConfig.fieldsForThemeGeneration.itemName", "Theme from item field"),
+    ("BatchStrategy", "Batch strategy"),
+    ("MaxConcurrentTransforms", "Max concurrent transforms"),
+    ("MaxPayloadInMB", "Max payload (MB)"),
 )
-_CONFIG_PREFIXES = ("batchInferenceJobConfig.", "themeGenerationConfig.")
+_CONFIG_PREFIXES = (
+    "batchInferenceJobConfig.", "themeGenerationConfig.", "ModelClientConfig.", "Environment.", "ExperimentConfig.",
+)
 
 _IDENTITY_FIELDS = (("roleArn", "IAM role"), ("clientRequestToken", "Client request token"))
 
@@ -251,6 +273,9 @@ class DetailView:
         job, now = self.job, self.now
         zone = self.zone
         rows: list[Row] = [("Submitted", time_text(job.created, now, zone))]
+        started = parse_time(self.flat.get("TransformStartTime"))
+        if started is not None:
+            rows.append(("Started", time_text(started, now, zone)))
         if job.updated is not None:
             rows.append(("Last modified", time_text(job.updated, now, zone)))
         if job.ended is not None:
@@ -300,6 +325,10 @@ class DetailView:
 
     def model(self) -> list[Row]:
         rows = _known_rows(self.flat, _MODEL_FIELDS)
+        instance_type = self.flat.get("TransformResources.InstanceType")
+        if instance_type is not None:  # SageMaker: what the job runs on stands in for progress
+            count = self.flat.get("TransformResources.InstanceCount")
+            rows.append(("Instances", safe_text(f"{clean(instance_type, 60)} × {clean(count if count is not None else '?', 10)}")))
         if not rows and self.job.model:
             rows = [("Model", safe_text(self.job.model, max_length=VALUE_LIMIT))]
         if self.job.invocation_type and "modelInvocationType" not in self.flat:

@@ -288,8 +288,8 @@ class MonitorScreen(Screen[None]):
 
     def action_filter_status(self) -> None:
         kinds = {state.key.kind for state in self.engine.states}
-        statuses = (_BEDROCK_STATUSES if JobKind.BEDROCK in kinds else []) + (
-            _PERSONALIZE_STATUSES if kinds - {JobKind.BEDROCK} else []
+        statuses = (_BEDROCK_STATUSES if kinds & {JobKind.BEDROCK, JobKind.SAGEMAKER} else []) + (
+            _PERSONALIZE_STATUSES if kinds & {JobKind.PERSONALIZE, JobKind.SEGMENT} else []
         )
 
         def picked(status: str | None) -> None:
@@ -417,7 +417,7 @@ class MonitorScreen(Screen[None]):
                 markup=False,
             )
             return
-        if job.kind is not JobKind.BEDROCK:
+        if not job.kind.can_stop:
             self.notify("Personalize has no API to stop a batch job", severity="warning", markup=False)
             return
         refusal = stop_refusal(job, True)

@@ -30,6 +30,11 @@ def make_source(
 
         client = pool.slot(key.profile, key.region, bedrock.SERVICE, bedrock.prepare_client)
         return bedrock.BedrockSource(key, client, **sizes)
+    if key.kind is JobKind.SAGEMAKER:
+        from . import sagemaker
+
+        client = pool.slot(key.profile, key.region, sagemaker.SERVICE, sagemaker.prepare_client)
+        return sagemaker.SageMakerSource(key, client, **sizes)
     from . import personalize
 
     client = pool.slot(key.profile, key.region, personalize.SERVICE, personalize.prepare_client)

@@ -122,13 +122,13 @@ def item_list(document: Mapping[str, Any], field: str) -> list[Any]:
     return items
 
 
-def next_token_of(document: Mapping[str, Any]) -> str | None:
+def next_token_of(document: Mapping[str, Any], field: str = "nextToken") -> str | None:
     """The opaque next-page token, byte for byte; an empty or non-string token ends the listing."""
-    token = document.get("nextToken")
+    token = document.get(field)
     if token is None or token == "":
         return None
     if not isinstance(token, str):
-        raise MalformedResponse(f"nextToken is a {type(token).__name__}, not a string")
+        raise MalformedResponse(f"{field} is a {type(token).__name__}, not a string")
     return token
 
 

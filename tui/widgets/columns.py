@@ -108,7 +108,8 @@ def _applies(key: str, kinds: frozenset[JobKind], several_places: bool) -> bool:
     return True
 
 
-_KIND_SHORT = {JobKind.BEDROCK: "bedrock", JobKind.PERSONALIZE: "inference", JobKind.SEGMENT: "segment"}
+_KIND_SHORT = {JobKind.BEDROCK: "bedrock", JobKind.PERSONALIZE: "inference", JobKind.SEGMENT: "segment",
+               JobKind.SAGEMAKER: "transform"}
 
 
 def cell_text(job: Job, key: str, width: int, now: dt.datetime, zone: Zone = "local") -> str:
