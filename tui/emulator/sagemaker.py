@@ -168,6 +168,9 @@ class SageMaker(Protocol):
         err.status = 400
         return err
 
+    def listing(self, operation: str) -> tuple[JobKind, str, str] | None:
+        return (JobKind.SAGEMAKER, "TransformJobSummaries", "TransformJobArn") if operation == LIST else None
+
     def break_fields(self, payload: dict, rng: random.Random) -> None:
         jobs = payload.get("TransformJobSummaries", [payload])
         if not jobs:
