@@ -132,12 +132,13 @@ def test_ls_writes_nothing_a_terminal_would_act_on(hostile_endpoint, fmt):
     assert_inert_bytes(raw)
     text = raw.decode().replace("\r\n", "\n")
     if fmt == "json":
-        assert len(json.loads(text)) == 120  # 40 jobs of each kind, exact values
+        assert len(json.loads(text)) == 160  # 40 jobs of each of the four kinds, exact values
     elif fmt == "jsonl":
         assert any("\x1b" in json.loads(line)["name"] for line in text.splitlines())
 
 
-@pytest.mark.parametrize(("kind", "fmt"), [("bedrock", "json"), ("bedrock", "table"), ("personalize", "json"), ("segment", "table")])
+@pytest.mark.parametrize(("kind", "fmt"), [("bedrock", "json"), ("bedrock", "table"), ("personalize", "json"), ("segment", "table"),
+                                           ("sagemaker", "json")])
 def test_describe_writes_nothing_a_terminal_would_act_on(hostile_endpoint, hostile_rows, fmt, kind):
     hostile = [row for row in hostile_rows if row["kind"] == kind and not row["name"].isprintable()]
     code, raw = run_on_a_terminal(hostile_endpoint, "describe", hostile[0]["arn"], "--format", fmt)
