@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--allow-stop", action="store_true", default=None, help="enable `x` to stop Bedrock and SageMaker jobs")
     parser.add_argument("--notify", choices=NOTIFY_MODES, help="how to announce finished jobs besides the toast")
+    parser.add_argument(
+        "--fresh", action="store_true", help="start without the job cache and the saved state (both are written anew)"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 
     emulate = commands.add_parser("emulate", help="run the built-in AWS emulator in the foreground")

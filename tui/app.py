@@ -15,6 +15,7 @@ from textual.binding import Binding
 from .clock import Clock, system_clock
 from .config import Settings
 from .live import LiveService
+from .local import LocalStore
 from .refresh import RefreshEngine
 from .screens.monitor import MonitorScreen
 
@@ -36,10 +37,11 @@ class BatchtopApp(App[None]):
         *,
         problems: list[str] | None = None,
         config_file: Path | None = None,
+        local: LocalStore | None = None,
     ) -> None:
         super().__init__()
         self.engine, self.settings, self.clock = engine, settings, clock
-        self.live = LiveService(self, engine, settings, clock)
+        self.live = LiveService(self, engine, settings, clock, local=local)
         self._problems, self._config_file = list(problems or []), config_file
 
     def on_mount(self) -> None:
@@ -51,9 +53,20 @@ class BatchtopApp(App[None]):
         self.call_later(self.live.start)
         for problem in self._problems:
             self.notify(problem, title="Config problem", severity="warning", markup=False, timeout=20)
+        local = self.live.local
+        if local is not None:
+            for problem in local.problems:
+                self._local_problem(problem)
+            loop = asyncio.get_running_loop()
+            local.listener = lambda problem: loop.call_soon_threadsafe(self._local_problem, problem)
+
+    def _local_problem(self, problem: str) -> None:
+        self.notify(problem, title="Local cache", severity="warning", markup=False, timeout=20)
 
     def on_unmount(self) -> None:
         self.live.stop()
+        if self.live.local is not None:
+            self.live.local.listener = None  # the loop is closing: what is left goes to stderr
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -69,10 +82,23 @@ def run_app(args: argparse.Namespace) -> int:
         return 2
     for problem in problems:
         print(f"batchtop: {problem}", file=sys.stderr)
-    return asyncio.run(_run(bool(args.demo), settings, problems, path))
+    local = None if args.demo else _open_local(args)
+    try:
+        return asyncio.run(_run(bool(args.demo), settings, problems, path, local))
+    finally:
+        if local is not None:
+            local.close()
 
 
-async def _run(demo: bool, settings: Settings, problems: list[str], path: Path) -> int:
+def _open_local(args: argparse.Namespace) -> LocalStore:
+    """The job cache and saved state (not for --demo: its jobs are made up)."""
+    local = LocalStore(fresh=bool(args.fresh))
+    if args.interval is not None:  # the flag wins over the interval kept from the last run
+        local.saved = local.saved.model_copy(update={"interval": None})
+    return local
+
+
+async def _run(demo: bool, settings: Settings, problems: list[str], path: Path, local: LocalStore | None) -> int:
     from botocore.exceptions import BotoCoreError
 
     from .aws import AwsPool
@@ -92,9 +118,11 @@ async def _run(demo: bool, settings: Settings, problems: list[str], path: Path) 
                 return 2
             await pool.open_clients()  # before the UI starts, so the first requests leave at once
             freeze_startup()
-            engine = RefreshEngine(sources)
+            engine = RefreshEngine(local.wrap(sources) if local is not None else sources)
+            if local is not None:
+                local.restore(engine)  # the cached rows are on screen before the first answer
             first = engine.prefetch_refresh()  # the first pages load while Textual starts
-            app = BatchtopApp(engine, settings, problems=problems, config_file=path)
+            app = BatchtopApp(engine, settings, problems=problems, config_file=path, local=local)
             try:
                 await app.run_async()
             finally:

@@ -32,11 +32,14 @@ from .gc_freeze import FREEZE_DELAY, RowFreezer
 from .models import SourceKey
 from .notify import announce_finished
 from .refresh import Delta, PageBatch, RefreshBatch, RefreshEngine
+from .local import LocalStore, saved_state
 from .sanitize import clean
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.timer import Timer
+
+    from .cache import Sample
 
 INTERVALS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 """The steps of `+` and `-` (seconds between refreshes)."""
@@ -66,15 +69,22 @@ class _Subscriber:
 class LiveService:
     """The refresh loop and paging of one App. Screens subscribe and render."""
 
-    def __init__(self, app: App, engine: RefreshEngine, settings: Settings, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, app: App, engine: RefreshEngine, settings: Settings, clock: Clock = system_clock, *, local: LocalStore | None = None
+    ) -> None:
         self.app = app
         self.engine = engine
         self.settings = settings
         self.clock = clock
-        self.interval = settings.interval
+        self.local = local
+        """The cache and saved state (None: nothing is kept between runs)."""
+        saved = local.saved if local is not None else None
+        self.interval = (saved and saved.interval) or settings.interval
         self.paused = False
-        self.marked: set[str] = set()
+        self.marked: set[str] = set(saved.marked) if saved else set()
         """ARNs marked with `m`: announced by name when they finish, whatever screen is up."""
+        self.shown = local.shown_source([state.key for state in engine.states]) if local is not None else None
+        """The source the monitor shows (None: all of them), kept across restarts."""
         self.refreshes = 0
         """Refreshes applied so far (tests wait for it to move)."""
         self.retry_at: float | None = None
@@ -128,8 +138,9 @@ class LiveService:
             self._apply_refresh(batch)
 
     def stop(self) -> None:
-        """The app is closing: no more ticks; the heap goes back to the collector."""
+        """The app is closing: no more ticks; the state is kept; the heap goes back to the collector."""
         self._stop_timer()
+        self.remember_state()
         self._freezer.thaw()
 
     # ------------------------------------------------------------ refresh loop
@@ -167,6 +178,7 @@ class LiveService:
         self._rows_landed(len(delta.new))
         self._refresh_done()
         self._announce(delta)
+        self._remember(delta)
         self._publish(Update("refresh", delta, first=first))
 
     def _refresh_done(self) -> None:
@@ -275,6 +287,7 @@ class LiveService:
         self._paging = False
         self._rows_landed(len(delta.new))
         self._announce(delta)
+        self._remember(delta)
         ok = batch is not None and batch.problem is None
         self._publish(Update("page", delta, key=key, ok=ok))
         self._continue_to_end(key, ok)
@@ -299,8 +312,26 @@ class LiveService:
             yield
 
     def _publish(self, update: Update) -> None:
+        if update.kind == "controls":
+            self.remember_state()
         for subscriber in list(self._subscribers):
             subscriber.on_update(update)
+
+    def _remember(self, delta: Delta) -> None:
+        """Write what the apply changed to the cache, off the event loop."""
+        if self.local is not None:
+            self.local.remember(self.engine, delta)
+        self.remember_state()
+
+    def remember_state(self) -> None:
+        """Keep the marked jobs, the shown source, filters, sort and interval for the next start."""
+        if self.local is not None:
+            interval = None if self.interval == self.settings.interval else self.interval  # the config's may change
+            self.local.keep_state(saved_state(self.engine, self.marked, self.shown, interval))
+
+    def history(self, arn: str) -> list[Sample]:
+        """A job's progress samples from the cache (empty when nothing is kept)."""
+        return self.local.history(arn) if self.local is not None else []
 
     def _announce(self, delta: Delta) -> None:
         """Finished jobs and source notices (e.g. a restarted listing), whatever screen is up."""

@@ -63,6 +63,8 @@ class SourceState:
     failed_at: float | None = None
     """While backing off: the monotonic time of the last failure (the wait runs from there)."""
     jitter: float = 1.0
+    cached: bool = False
+    """The rows came from the local cache and no list call has confirmed them yet."""
 
     @property
     def counts(self) -> dict[Phase, int]:
@@ -175,6 +177,7 @@ class RefreshEngine:
             state.feed.reset(filters.newest_first)
             state.loading = False
             state.notice = None
+            state.cached = False
         self._views.clear()
 
     def set_sort(self, column: str, descending: bool) -> None:
@@ -205,6 +208,18 @@ class RefreshEngine:
     def source_for(self, job: Job) -> Source:
         """The source a job came from, for describe and stop."""
         return self._by_id[job.source].source
+
+    def seed(self, key: SourceKey, jobs: list[Job], next_token: str | None) -> None:
+        """Show rows kept from an earlier run before the first refresh (see tui/cache.py).
+
+        The listing counts as started, continuing at `next_token` (None: the rows were all of
+        it); the source is `cached` until a list call confirms it. The first refresh then
+        merges by ARN and describes the active rows; terminal rows are never fetched again.
+        """
+        state = self._by_key[key]
+        change = state.feed.start(jobs, next_token)
+        state.cached = bool(jobs)
+        self._finish({state: change}, set(), Delta())
 
     # ------------------------------------------------------------ refresh
 
@@ -353,6 +368,7 @@ class RefreshEngine:
                     self._notify(state, gone_notice(removed.removed), delta)
                 change.extend(removed)
                 state.last_ok = result.at
+                state.cached = False
             state.problem = result.problem
             self._count_failure(state)
             changes[state] = change

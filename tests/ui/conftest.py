@@ -11,6 +11,7 @@ from tui.app import BatchtopApp
 from tui.aws import AwsPool
 from tui.clock import fixed_clock
 from tui.config import Settings
+from tui.local import LocalStore
 from tui.refresh import RefreshEngine
 from tui.widgets.job_table import JobTable
 
@@ -54,7 +55,8 @@ def make_app(emulator, aws_env, fixed_now) -> Callable[..., MonitorApp]:
     `max_attempts` is botocore's (1: a fault reaches the screen at once, no retry delays);
     `page_size` sets both page sizes (None: each service's default). `profiles` are watched
     through the real credential chain (aws_env's config file and variables; None in the list is
-    the default chain) instead of the demo's dummy credentials.
+    the default chain) instead of the demo's dummy credentials. `local`: the job cache and saved
+    state, as `batchtop` opens them at start-up (None: nothing kept, as in most tests).
     """
 
     def build(
@@ -64,6 +66,7 @@ def make_app(emulator, aws_env, fixed_now) -> Callable[..., MonitorApp]:
         profiles: list[str | None] | None = None,
         max_attempts: int = 3,
         page_size: int | None = None,
+        local: LocalStore | None = None,
         **settings: object,
     ) -> MonitorApp:
         if profiles is None:
@@ -73,8 +76,10 @@ def make_app(emulator, aws_env, fixed_now) -> Callable[..., MonitorApp]:
         sources = pool.build_sources(
             profiles or [], regions or ["us-east-1"], kinds, first_page_size=page_size, page_size=page_size
         )
-        engine = RefreshEngine(sources, clock=fixed_clock(fixed_now))
-        return MonitorApp(pool, engine, Settings(**settings), fixed_clock(fixed_now))
+        engine = RefreshEngine(local.wrap(sources) if local else sources, clock=fixed_clock(fixed_now))
+        if local is not None:
+            local.restore(engine)
+        return MonitorApp(pool, engine, Settings(**settings), fixed_clock(fixed_now), local=local)
 
     return build
 

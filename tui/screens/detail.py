@@ -13,6 +13,7 @@ string that came from AWS reaches the screen through `tui.sanitize`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Protocol
 
 from rich.text import Text
@@ -21,6 +22,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
+from ..cache import Sample
 from ..clipboard import copy_to_clipboard
 from ..clock import Clock
 from ..console_url import console_url
@@ -33,6 +35,7 @@ from ..sanitize import clean, safe_text
 from ..stylesheets import stylesheet
 from ..timefmt import Zone, format_time, zone_name
 from ..widgets.key_scroll import KeyScroll
+from ..widgets.progress_history import history_rows
 from .detail_view import VALUE_LIMIT, DetailView, RateMeter, label_width, rows_table
 
 REDESCRIBE_SECONDS = 5.0
@@ -63,7 +66,16 @@ class DetailScreen(Screen[None]):
     AUTO_FOCUS = "#detail-body"
     BINDINGS = bindings(Where.DETAIL)
 
-    def __init__(self, job: Job, engine: _Engine, clock: Clock, *, allow_stop: bool = False, zone: Zone = "local") -> None:
+    def __init__(
+        self,
+        job: Job,
+        engine: _Engine,
+        clock: Clock,
+        *,
+        allow_stop: bool = False,
+        zone: Zone = "local",
+        history: Sequence[Sample] = (),
+    ) -> None:
         super().__init__()
         self.job = job
         self.detail: JobDetail | None = None
@@ -73,6 +85,10 @@ class DetailScreen(Screen[None]):
         self._allow_stop = allow_stop
         self._zone: Zone = zone
         self._meter = RateMeter()
+        self._history = list(history)
+        """Progress samples from the cache, then this screen's own: the charts and the rate."""
+        for sample in self._history:
+            self._meter.add(sample.at, sample.processed)
         self._described_at: dt.datetime | None = None
         self._describing = False
         self._timer: Timer | None = None
@@ -137,6 +153,7 @@ class DetailScreen(Screen[None]):
         counts = detail.job.records
         if counts is not None and counts.processed is not None:
             self._meter.add(now, counts.processed)
+            self._history.append(Sample(now, counts.processed, counts.succeeded, counts.failed))
 
     def _schedule(self) -> None:
         """Re-arm the one-shot timer while the job can still change and retrying can help."""
@@ -155,6 +172,8 @@ class DetailScreen(Screen[None]):
         view = DetailView(self.job, self.detail.fields if self.detail else None, self._clock(), self._meter, self._zone)
         self._show_title()
         shown = dict(view.sections())
+        if "Records" in shown:
+            shown["Records"] = shown["Records"] + history_rows(self._history, self.job, self._clock())
         width = label_width(list(shown.values()))
         for title, widget_id in _SECTION_IDS.items():
             section = self.query_one(f"#{widget_id}", Static)

@@ -89,7 +89,8 @@ class MonitorScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._unsubscribe = self.live.subscribe(self._live_changed, self._around)
-        self._show_source(0)
+        keys = [state.key for state in self.engine.states]
+        self._show_source(keys.index(self.live.shown) + 1 if self.live.shown in keys else 0)
         self._header_timer = self.set_interval(HEADER_TICK, self._tick_header)
 
     def on_unmount(self) -> None:
@@ -151,6 +152,8 @@ class MonitorScreen(Screen[None]):
         self._release_hold()  # another view: back to its top, whatever was held
         states = self.engine.states
         self.key = None if index == 0 else states[index - 1].key
+        self.live.shown = self.key
+        self.live.remember_state()
         members = states if self.key is None else [states[index - 1]]
         self.table.show_view(
             self.engine.view(self.key),
@@ -230,6 +233,7 @@ class MonitorScreen(Screen[None]):
                 failing_since=min(since) if since else None,
                 retry_at=self.live.retry_at if failing else None,
                 transient=bool(failing) and all(state.problem.transient for state in failing),  # type: ignore[union-attr]
+                cached=any(state.cached for state in shown),
             ),
             self.clock(),
         )
@@ -341,8 +345,16 @@ class MonitorScreen(Screen[None]):
         return job
 
     def on_job_table_selected(self, message: JobTable.Selected) -> None:
+        job = message.job
         self.app.push_screen(
-            DetailScreen(message.job, self.engine, self.clock, allow_stop=self.settings.allow_stop, zone=self.settings.timezone)
+            DetailScreen(
+                job,
+                self.engine,
+                self.clock,
+                allow_stop=self.settings.allow_stop,
+                zone=self.settings.timezone,
+                history=self.live.history(job.arn),
+            )
         )
 
     def action_help(self) -> None:
@@ -382,6 +394,7 @@ class MonitorScreen(Screen[None]):
             marked.add(job.arn)
             self.notify(f"You will be told when {clean(job.name, 80)} finishes.", markup=False)
         self.table.set_marked(marked)
+        self.live.remember_state()
 
     def action_export(self) -> None:
         from ..export import default_export_path

@@ -54,6 +54,7 @@ class HeaderState:
     failing_since: dt.datetime | None = None
     retry_at: float | None = None  # `time.monotonic()` of the next retry while failing
     transient: bool = False  # the problem goes away by itself (offline, throttled): say when we retry
+    cached: bool = False  # rows from the local cache that no list call has confirmed yet
 
 
 def describe_problem(state: HeaderState, retry_in: float | None = None, zone: Zone = "local") -> str:
@@ -158,6 +159,8 @@ class MonitorHeader(Horizontal):
         problem = describe_problem(state, retry_in, self.zone)
         if problem:
             parts += [" · ", (problem, "bold $text-error")]
+        if state.cached:
+            parts += [" · ", ("cached · refreshing…", "italic $text-warning")]
         if state.filters:
             parts.append((" · " + clean(state.filters, 80), "$text-accent"))
         if state.sort:
