@@ -453,13 +453,17 @@ class JobCache:
         Returns how many jobs were written (0 also when the write failed: they are retried
         with the next save)."""
         now = self._clock()
+        if self._db is None:
+            return 0
+        # Compared outside the lock (a UI thread reading history never waits for it): only
+        # the thread that writes changes `_written`.
+        written = self._written.setdefault(source, {})
+        seen = list(jobs)
+        changed = [job for job in seen if (old := written.get(job.arn)) is not job and old != job]
+        running = [job for job in seen if job.phase is Phase.RUNNING and job.records and job.records.processed is not None]
         with self._lock:
             if self._db is None:
                 return 0
-            written = self._written.setdefault(source, {})
-            seen = list(jobs)
-            changed = [job for job in seen if (old := written.get(job.arn)) is not job and old != job]
-            running = [job for job in seen if job.phase is Phase.RUNNING and job.records and job.records.processed is not None]
             try:
                 with _transaction(self._db):
                     self._db.executemany(
