@@ -82,7 +82,7 @@ def run_app(args: argparse.Namespace) -> int:
         return 2
     for problem in problems:
         print(f"batchtop: {problem}", file=sys.stderr)
-    local = None if args.demo else _open_local(args)
+    local = None if args.demo else _open_local(args, settings)
     try:
         return asyncio.run(_run(bool(args.demo), settings, problems, path, local))
     finally:
@@ -90,9 +90,9 @@ def run_app(args: argparse.Namespace) -> int:
             local.close()
 
 
-def _open_local(args: argparse.Namespace) -> LocalStore:
+def _open_local(args: argparse.Namespace, settings: Settings) -> LocalStore:
     """The job cache and saved state (not for --demo: its jobs are made up)."""
-    local = LocalStore(fresh=bool(args.fresh))
+    local = LocalStore(fresh=bool(args.fresh), max_jobs=settings.cache_jobs)
     if args.interval is not None:  # the flag wins over the interval kept from the last run
         local.saved = local.saved.model_copy(update={"interval": None})
     return local

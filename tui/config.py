@@ -24,6 +24,7 @@ from .timefmt import Zone
 
 CONFIG_ENV = "BATCHTOP_CONFIG"
 MIN_INTERVAL, MAX_INTERVAL = 2.0, 600.0
+MIN_CACHE_JOBS, MAX_CACHE_JOBS = 1_000, 5_000_000
 
 Column = Literal["name", "status", "progress", "model", "created", "duration", "message", "account"]
 COLUMNS: tuple[str, ...] = get_args(Column)
@@ -83,6 +84,7 @@ class Settings(BaseModel):
     notify: NotifyMode = "off"
     allow_stop: bool = False
     timezone: Zone = "local"
+    cache_jobs: int = 200_000
 
     @field_validator("sources", "profiles", "regions", "columns", mode="before")
     @classmethod
@@ -94,6 +96,13 @@ class Settings(BaseModel):
     def _interval_range(cls, value: float) -> float:
         if not MIN_INTERVAL <= value <= MAX_INTERVAL:  # also rejects nan
             raise ValueError(f"must be between {MIN_INTERVAL:g} and {MAX_INTERVAL:g} seconds")
+        return value
+
+    @field_validator("cache_jobs")
+    @classmethod
+    def _cache_size(cls, value: int) -> int:
+        if not MIN_CACHE_JOBS <= value <= MAX_CACHE_JOBS:
+            raise ValueError(f"must be between {MIN_CACHE_JOBS:,} and {MAX_CACHE_JOBS:,} jobs")
         return value
 
     @field_validator("sources", "columns")
@@ -158,6 +167,10 @@ allow_stop = false
 
 # The time zone of every time shown (table, detail, ls, export): "local" or "utc".
 timezone = "local"
+
+# Jobs kept in the local cache for instant restarts (`batchtop cache path`); past this
+# many, the oldest finished jobs are dropped first. 1,000 to 5,000,000.
+cache_jobs = 200000
 """
 
 

@@ -17,7 +17,7 @@ import asyncio
 import sys
 from collections.abc import Callable, Sequence
 
-from .cache import Cursor, JobCache, Sample
+from .cache import DEFAULT_MAX_JOBS, Cursor, JobCache, Sample
 from .clock import Clock, system_clock
 from .models import Filters, JobDetail, Page, Source, SourceKey
 from .refresh import Delta, RefreshEngine
@@ -73,9 +73,9 @@ class LocalStore:
     toast), then to the listener, from whichever thread met it.
     """
 
-    def __init__(self, *, fresh: bool = False, clock: Clock = system_clock) -> None:
+    def __init__(self, *, fresh: bool = False, max_jobs: int = DEFAULT_MAX_JOBS, clock: Clock = system_clock) -> None:
         self.listener: Callable[[str], None] | None = None
-        self.cache = JobCache(clock=clock, on_problem=self._report)
+        self.cache = JobCache(max_jobs=max_jobs, clock=clock, on_problem=self._report)
         self.state = StateStore(on_problem=self._report)
         self.fresh = fresh
         self.saved = SavedState() if fresh else self.state.load()

@@ -480,3 +480,21 @@ def test_cache_clear_leaves_a_foreign_file_and_says_why(local_dirs: dict[str, st
     assert main(["cache", "clear"]) == 1
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1 and "is not a batchtop cache" in captured.err
+
+
+def test_the_bound_is_the_configs_cache_jobs(tmp_path: Path) -> None:
+    from tui.config import load_settings
+    from tui.local import LocalStore
+
+    config = tmp_path / "config.toml"
+    config.write_text("cache_jobs = 5000\n")
+    settings, problems = load_settings(config)
+    assert settings.cache_jobs == 5000 and problems == []
+    local = LocalStore(max_jobs=settings.cache_jobs)
+    assert local.cache.max_jobs == 5000
+    local.close()
+
+    config.write_text("cache_jobs = 10\n")
+    settings, problems = load_settings(config)
+    assert settings.cache_jobs == 200_000
+    assert problems == ["config.toml: cache_jobs = 10: must be between 1,000 and 5,000,000 jobs — using the default 200000"]
