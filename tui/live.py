@@ -85,6 +85,8 @@ class LiveService:
         """ARNs marked with `m`: announced by name when they finish, whatever screen is up."""
         self.shown = local.shown_source([state.key for state in engine.states]) if local is not None else None
         """The source the monitor shows (None: all of them), kept across restarts."""
+        self.panes: dict[str, bool | None] = dict(saved.panes) if saved else {}
+        """Panes the user showed or hid by hand (None: as the terminal's size says), kept too."""
         self.refreshes = 0
         """Refreshes applied so far (tests wait for it to move)."""
         self.retry_at: float | None = None
@@ -327,7 +329,7 @@ class LiveService:
         """Keep the marked jobs, the shown source, filters, sort and interval for the next start."""
         if self.local is not None:
             interval = None if self.interval == self.settings.interval else self.interval  # the config's may change
-            self.local.keep_state(saved_state(self.engine, self.marked, self.shown, interval))
+            self.local.keep_state(saved_state(self.engine, self.marked, self.shown, interval, self.panes))
 
     def history(self, arn: str) -> list[Sample]:
         """A job's progress samples from the cache (empty when nothing is kept)."""

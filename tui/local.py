@@ -165,7 +165,11 @@ class LocalStore:
 
 
 def saved_state(
-    engine: RefreshEngine, marked: set[str], shown: SourceKey | None, interval: float | None
+    engine: RefreshEngine,
+    marked: set[str],
+    shown: SourceKey | None,
+    interval: float | None,
+    panes: dict[str, bool | None],
 ) -> SavedState:
     """The state worth keeping, read from a running app."""
     column, descending = engine.sort
@@ -176,4 +180,5 @@ def saved_state(
         sort_descending=descending,
         filters=SavedFilters.of(engine.filters),
         interval=interval,
+        panes={name: shown for name, shown in panes.items() if shown is not None},
     )

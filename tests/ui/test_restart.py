@@ -13,6 +13,7 @@ from tui import local as local_module
 
 from tui.local import LocalStore
 from tui.models import Filters, Phase
+from tui.widgets.source_list import SourcePane
 from ui_rows import header, wait_for
 
 SIZE = (120, 40)
@@ -88,7 +89,7 @@ async def test_paging_goes_on_through_the_cache_into_the_service_listing(
     second.close()
 
 
-async def test_filters_and_sort_come_back_and_fresh_starts_without_them(make_app) -> None:
+async def test_filters_sort_interval_and_panes_come_back_and_fresh_starts_without_them(make_app) -> None:
     first = LocalStore()
     app = make_app(kinds=["bedrock"], local=first)
     async with app.run_test(size=SIZE) as pilot:
@@ -97,12 +98,21 @@ async def test_filters_and_sort_come_back_and_fresh_starts_without_them(make_app
         app.engine.set_sort("name", False)
         app.live.relist()
         await wait_for(pilot, lambda: app.live.idle)
+        pane = app.screen.query_one(SourcePane)
+        shown = not pane.display  # one source: hidden unless asked for
+        await pilot.press("h", "plus")
+        assert pane.display is shown
+        interval = app.live.interval
     first.close()
 
     second = LocalStore()
     assert second.saved.filters.filters() == Filters(status="running")
     again = make_app(kinds=["bedrock"], local=second)
     assert again.engine.filters == Filters(status="running") and again.engine.sort == ("name", False)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.screen.query_one(SourcePane).display is shown
+        assert again.live.interval == interval != 10.0
     second.close()
 
     fresh = LocalStore(fresh=True)

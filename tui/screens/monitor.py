@@ -89,6 +89,7 @@ class MonitorScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._unsubscribe = self.live.subscribe(self._live_changed, self._around)
+        self.query_one(SourcePane).choose(self.live.panes.get("sources"))
         keys = [state.key for state in self.engine.states]
         self._show_source(keys.index(self.live.shown) + 1 if self.live.shown in keys else 0)
         self._header_timer = self.set_interval(HEADER_TICK, self._tick_header)
@@ -361,8 +362,11 @@ class MonitorScreen(Screen[None]):
         self.app.push_screen(HelpScreen())
 
     def action_toggle_sources(self) -> None:
-        if not self.query_one(SourcePane).toggle():
+        pane = self.query_one(SourcePane)
+        if not pane.toggle():
             self.table.focus()
+        self.live.panes["sources"] = pane.chosen
+        self.live.remember_state()
 
     def action_copy_arn(self) -> None:
         if job := self._job():

@@ -197,6 +197,15 @@ class SourcePane(VerticalScroll, can_focus=False):
     def toggle(self) -> bool:
         """Show the pane if it is hidden, else hide it; True when it is now shown."""
         show = not self.display
-        self.set_class(show, "-user-shown")
-        self.set_class(not show, "-user-hidden")
+        self.choose(show)
         return show
+
+    def choose(self, show: bool | None) -> None:
+        """Shown or hidden whatever the size (None: as the screen's CSS says)."""
+        self.set_class(show is True, "-user-shown")
+        self.set_class(show is False, "-user-hidden")
+
+    @property
+    def chosen(self) -> bool | None:
+        """What the user chose with `toggle` (None: nothing, the CSS decides)."""
+        return True if self.has_class("-user-shown") else False if self.has_class("-user-hidden") else None
