@@ -24,8 +24,9 @@ from .refresh import Delta, RefreshEngine
 from .sources.filtering import job_matches
 from .state import SavedFilters, SavedState, StateStore
 
-SEED_ROWS = 1000
-"""Rows per source read from the cache before the first frame (~25 ms); the rest are pages."""
+SEED_ROWS = 300
+"""Rows per source read from the cache before the first frame (a few screens, ~5 ms); the rest
+come as pages from the cache when the cursor nears them."""
 CACHE_PAGE_ROWS = 1000
 CACHE_TOKEN = "\x00batchtop-cache\x00"
 """How a page token that points into the cache starts (a service's token never holds NUL)."""

@@ -40,12 +40,12 @@ async def test_a_restart_shows_cached_rows_before_a_slow_endpoint_answers(make_a
     first.close()
 
     world.set_status(marked.arn, "Completed")  # it finishes while batchtop is down
-    faults.latency = 3.0
+    faults.latency = 5.0
     second = LocalStore()
     again = make_app(kinds=["bedrock", "personalize"], local=second)
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert again.live.refreshing and again.live.refreshes == 0  # the first answer is 3 s away
+        assert again.live.refreshing and again.live.refreshes == 0  # the first answer is 5 s away
         assert names(again) == before  # the same source, the same rows, from the cache
         assert "Bedrock" in header(again) and "cached · refreshing…" in header(again)
         assert again.live.marked == {marked.arn}
