@@ -101,7 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_global_flags(describe, subcommand=True)
-    describe.add_argument("arn", help="the job's ARN: its kind and region come from it")
+    describe.add_argument(
+        "arn", help="the job's ARN: its kind and region come from it (with --source sagemaker: or its name)"
+    )
     describe.add_argument("--format", choices=("json", "table"), default="json", help="output format (default: json)")
 
     wait = commands.add_parser(
@@ -111,7 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_global_flags(wait, subcommand=True)
-    wait.add_argument("arn", help="the job's ARN: its kind and region come from it")
+    wait.add_argument(
+        "arn", help="the job's ARN: its kind and region come from it (with --source sagemaker: or its name)"
+    )
     wait.add_argument("--timeout", type=float, metavar="S", help="give up after S seconds, up to 30 days (exit 124)")
     wait.add_argument(
         "--interval",

@@ -15,7 +15,7 @@ from ..console_url import parse_arn
 from ..errors import classify, known_profiles
 from ..models import JobKind, Problem, ProblemKind, Source, SourceKey
 from ..sanitize import clean
-from ..sources import bedrock, make_source
+from ..sources import bedrock, make_source, sagemaker
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # the job ended failed/stopped/expired/partial, or a source failed
@@ -126,10 +126,20 @@ def key_for_arn(arn: str, profile: str | None) -> SourceKey | None:
 
 
 def source_for_arn(pool: AwsPool, arn: str, settings: Settings) -> Source:
-    """The source that can describe the job `arn` names; a UsageError if it names none."""
-    key = key_for_arn(arn, first_profile(settings))
+    """The source that can describe the job `arn` names; a UsageError if it names none.
+
+    With `--source sagemaker` alone, `arn` may be a transform job's name (the API's own key),
+    in the first of --region, else the profile's region."""
+    profile = first_profile(settings)
+    key = key_for_arn(arn, profile)
+    if key is None and settings.kinds == [JobKind.SAGEMAKER] and sagemaker.JOB_NAME.fullmatch(arn.strip()):
+        region = settings.regions[0] if settings.regions else pool.default_region(profile)
+        key = SourceKey(profile, region, JobKind.SAGEMAKER)
     if key is None:
-        raise UsageError(f"not a batch job ARN: {clean(arn, 120)!r} (expected {_ARN_EXAMPLES})")
+        raise UsageError(
+            f"not a batch job ARN: {clean(arn, 120)!r} (expected {_ARN_EXAMPLES}; "
+            "or, with --source sagemaker, a transform job name)"
+        )
     return make_source(pool, key)
 
 

@@ -193,7 +193,7 @@ _CONFIG_FIELDS = (
     ("MaxPayloadInMB", "Max payload (MB)"),
 )
 _CONFIG_PREFIXES = (
-    "batchInferenceJobConfig.", "themeGenerationConfig.", "ModelClientConfig.", "Environment.", "ExperimentConfig.",
+    "batchInferenceJobConfig.", "themeGenerationConfig.", "ModelClientConfig.", "ExperimentConfig.",
 )
 
 _IDENTITY_FIELDS = (("roleArn", "IAM role"), ("clientRequestToken", "Client request token"))
@@ -234,7 +234,7 @@ class DetailView:
             ("Identity", self.identity()),
             ("Model", self.model()),
             ("Data", _known_rows(self.flat, _DATA_FIELDS, _DATA_PREFIXES)),
-            ("Configuration", _known_rows(self.flat, _CONFIG_FIELDS, _CONFIG_PREFIXES)),
+            ("Configuration", _known_rows(self.flat, _CONFIG_FIELDS, _CONFIG_PREFIXES) + self.environment()),
         ]
         return [(title, rows) for title, rows in groups if rows]
 
@@ -334,6 +334,14 @@ class DetailView:
         if self.job.invocation_type and "modelInvocationType" not in self.flat:
             rows.append(("Invocation type", safe_text(self.job.invocation_type, max_length=100)))
         return rows
+
+    def environment(self) -> list[Row]:
+        """A SageMaker job's container variables, each named as set (`MODEL_BATCH_SIZE`), not read aloud."""
+        return [
+            (clean(key.removeprefix("Environment."), 60), value_text(value))
+            for key, value in self.flat.items()
+            if key.startswith("Environment.")
+        ]
 
     def all_fields(self) -> list[Row]:
         """Every field of the describe result, nested keys dotted, messages with their lines."""
