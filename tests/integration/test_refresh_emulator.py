@@ -254,10 +254,11 @@ async def test_throttling_stretches_the_refresh_interval():
 
 
 def unfinished(world: World, kind: JobKind) -> list[str]:
-    return [job[ARN_FIELDS[kind]] for job in world.jobs(kind) if not phase_of(job["status"]).terminal]
+    return [job[ARN_FIELDS[kind]] for job in world.jobs(kind)
+            if not phase_of(job.get("status") or job["TransformJobStatus"]).terminal]
 
 
-@pytest.mark.parametrize("kind", [JobKind.BEDROCK, JobKind.SEGMENT])
+@pytest.mark.parametrize("kind", [JobKind.BEDROCK, JobKind.SEGMENT, JobKind.SAGEMAKER])
 async def test_jobs_deleted_mid_run_leave_the_table_and_the_source_stays_healthy(kind):
     world = World(jobs_per_kind=60, seed=19, speed=0, now=NOW)
     activate_old_jobs(world, kind, every=4, skip=2)
@@ -295,7 +296,7 @@ async def test_the_delete_fault_removes_running_jobs_and_rows_follow_the_world()
         assert arns(state.feed) == truth(world, JobKind.BEDROCK)
 
 
-@pytest.mark.parametrize("kind", [JobKind.BEDROCK, JobKind.PERSONALIZE])
+@pytest.mark.parametrize("kind", [JobKind.BEDROCK, JobKind.PERSONALIZE, JobKind.SAGEMAKER])
 async def test_items_listed_without_their_arn_never_duplicate_a_job(kind):
     world = World(jobs_per_kind=100, seed=23, speed=0, now=NOW)
     faults = Faults()
@@ -313,7 +314,7 @@ async def test_items_listed_without_their_arn_never_duplicate_a_job(kind):
         assert arns(state.feed) == truth(world, kind)
 
 
-@pytest.mark.parametrize("kind", [JobKind.BEDROCK, JobKind.PERSONALIZE])
+@pytest.mark.parametrize("kind", [JobKind.BEDROCK, JobKind.PERSONALIZE, JobKind.SAGEMAKER])
 async def test_stand_ins_give_way_once_the_arns_come_back(kind):
     world = World(jobs_per_kind=30, seed=25, speed=0, now=NOW)
     faults = Faults(missing_arn=0.5)
