@@ -85,6 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
     emulate.add_argument("--error-rate", type=float, default=0.0, metavar="P", help="random 5xx rate, 0 to 1")
     emulate.add_argument("--latency", type=float, default=0.0, metavar="SECONDS", help="added latency per call")
     emulate.add_argument("--hostile", action="store_true", help="hostile strings in names and messages")
+    # faults that test whether rows stay true (see tui/emulator/faults.py)
+    emulate.add_argument("--delete-every", type=int, default=0, metavar="N",
+                         help="every Nth list call deletes one unfinished job of the kind it lists (deleted mid-run)")
+    emulate.add_argument("--missing-arn", type=float, default=0.0, metavar="P",
+                         help="fraction of list items sent without their ARN, 0 to 1")
+    emulate.add_argument("--hang", type=float, default=0.0, metavar="P",
+                         help="fraction of calls accepted and never answered, 0 to 1 (1: every call)")
+    emulate.add_argument("--oversize", type=float, default=0.0, metavar="MB",
+                         help="pad every list response to MB megabytes (0: off)")
+    emulate.add_argument("--deep-item", type=int, default=0, metavar="DEPTH",
+                         help="one item of each list response nested DEPTH JSON arrays deep (0: off)")
 
     ls = commands.add_parser("ls", help="list jobs, newest first, as pages arrive")
     _add_global_flags(ls, subcommand=True)

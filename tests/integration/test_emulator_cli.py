@@ -85,6 +85,11 @@ def test_emulate_prints_the_env_serves_the_aws_cli_and_exits_cleanly(tmp_path, s
         (["--latency", "-1"], "--latency"),
         (["--throttle-every", "-3"], "--throttle-every"),
         (["--port", "eighty"], "--port"),
+        (["--delete-every", "-1"], "--delete-every"),
+        (["--missing-arn", "2"], "--missing-arn"),
+        (["--hang", "nan"], "--hang"),
+        (["--oversize", "-5"], "--oversize"),
+        (["--deep-item", "-1"], "--deep-item"),
     ],
 )
 def test_a_bad_flag_gets_one_line_and_exit_2(flags, complaint):
@@ -104,3 +109,30 @@ def test_a_busy_port_gets_one_line_and_exit_1():
                                 cwd=ROOT, capture_output=True, text=True, timeout=30)
     assert result.returncode == 1
     assert len(result.stderr.splitlines()) == 1 and str(port) in result.stderr
+
+
+def test_fault_flags_reach_the_endpoint(tmp_path):
+    process, lines = _start("--port", "0", "--jobs", "30", "--speed", "0", "--missing-arn", "1", "--hang", "0")
+    try:
+        env = _shell_env(lines, tmp_path)
+        listed = subprocess.run([AWS, "bedrock", "list-model-invocation-jobs"], env=env, capture_output=True, text=True,
+                                timeout=60)
+        assert listed.returncode == 0, listed.stderr
+        jobs = json.loads(listed.stdout)["invocationJobSummaries"]
+        assert len(jobs) == 30 and not any("jobArn" in job for job in jobs)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+
+
+def test_a_hanging_emulator_still_stops_cleanly(tmp_path):
+    process, lines = _start("--port", "0", "--jobs", "5", "--hang", "1")
+    try:
+        env = {**_shell_env(lines, tmp_path), "AWS_MAX_ATTEMPTS": "1"}
+        listed = subprocess.run([AWS, "bedrock", "list-model-invocation-jobs", "--cli-read-timeout", "1"], env=env,
+                                capture_output=True, text=True, timeout=60)
+        assert listed.returncode != 0 and "Read timeout" in listed.stderr
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=10)
+    assert code == 0 and "Traceback" not in process.stderr.read()

@@ -31,6 +31,15 @@ def flag_problem(args: argparse.Namespace) -> str | None:
         return f"--error-rate must be between 0 and 1, not {args.error_rate}"
     if not math.isfinite(args.latency) or args.latency < 0:
         return f"--latency must be 0 or more seconds, not {args.latency}"
+    if args.delete_every < 0:
+        return f"--delete-every must be 0 (off) or more, not {args.delete_every}"
+    for flag, value in (("--missing-arn", args.missing_arn), ("--hang", args.hang)):
+        if not 0.0 <= value <= 1.0:
+            return f"{flag} must be between 0 and 1, not {value}"
+    if not 0 <= args.oversize <= 4096:
+        return f"--oversize must be between 0 (off) and 4096 MB, not {args.oversize}"
+    if not 0 <= args.deep_item <= 1_000_000:
+        return f"--deep-item must be between 0 (off) and 1000000, not {args.deep_item}"
     if not args.host:
         return "--host must not be empty"
     return None
@@ -107,7 +116,16 @@ def run_emulate(args: argparse.Namespace) -> int:
     if problem:
         print(f"batchtop emulate: error: {problem}", file=sys.stderr)
         return 2
-    faults = Faults(throttle_every=args.throttle_every, error_rate=args.error_rate, latency=args.latency)
+    faults = Faults(
+        throttle_every=args.throttle_every,
+        error_rate=args.error_rate,
+        latency=args.latency,
+        delete_every=args.delete_every,
+        missing_arn=args.missing_arn,
+        hang=args.hang,
+        oversize_mb=args.oversize,
+        deep_nesting=args.deep_item,
+    )
     try:
         world = World(jobs_per_kind=args.jobs, seed=args.seed, speed=args.speed, hostile=args.hostile)
         return asyncio.run(_serve(world, faults, args.host, args.port))
