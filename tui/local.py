@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from collections.abc import Callable, Sequence
 
 from .cache import DEFAULT_MAX_JOBS, Cursor, JobCache, Sample
 from .clock import Clock, system_clock
-from .models import Filters, JobDetail, Page, Source, SourceKey
+from .models import Filters, Job, JobDetail, Page, Source, SourceKey
 from .refresh import Delta, RefreshEngine
 from .sources.filtering import job_matches
 from .state import SavedFilters, SavedState, StateStore
@@ -82,6 +83,9 @@ class LocalStore:
         self.saved = SavedState() if fresh else self.state.load()
         """What the last run left (the defaults with --fresh)."""
         self._last_saved = self.saved
+        self._newest: dict[str, tuple[list[Job], dict[str, object]]] = {}
+        """Per source, the rows of the save queued and not run yet."""
+        self._lock = threading.Lock()
 
     def _report(self, sentence: str) -> None:
         if self.listener is None:
@@ -132,7 +136,10 @@ class LocalStore:
 
     def remember(self, engine: RefreshEngine, delta: Delta) -> None:
         """Queue the writes for what an apply changed: rows, progress samples, where each
-        listing goes on (not while it still pages through the cache), jobs that went."""
+        listing goes on (not while it still pages through the cache), jobs that went.
+
+        A source whose last save has not run yet is not queued twice: that save takes the
+        newest rows (pages landing fast, with End, never pile up copies of the feed)."""
         cache = self.cache
         if not cache.enabled:
             return
@@ -144,10 +151,20 @@ class LocalStore:
             if not feed.started or state.cached:
                 continue
             token = feed.next_token
-            if token is not None and token.startswith(CACHE_TOKEN):
-                cache.submit(cache.save, state.key.id, list(feed))
-            else:
-                cache.submit(cache.save, state.key.id, list(feed), filters=filters, next_token=token, all_loaded=feed.all_loaded)
+            listing = {} if token is not None and token.startswith(CACHE_TOKEN) else {
+                "filters": filters, "next_token": token, "all_loaded": feed.all_loaded
+            }
+            with self._lock:
+                queued = state.key.id in self._newest
+                self._newest[state.key.id] = (list(feed), listing)
+            if not queued:
+                cache.submit(self._save_newest, state.key.id)
+
+    def _save_newest(self, source: str) -> None:
+        """On the writer thread: save the newest rows queued for `source`."""
+        with self._lock:
+            jobs, listing = self._newest.pop(source)
+        self.cache.save(source, jobs, **listing)
 
     def keep_state(self, saved: SavedState) -> None:
         """Save the state when it changed (on the writer thread, after the writes before it)."""
