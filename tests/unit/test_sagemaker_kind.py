@@ -10,7 +10,7 @@ from tui.config import Settings
 from tui.console_url import console_url
 from tui.dialogs.confirm import stop_refusal
 from tui.models import Job, JobKind, Phase, phase_of
-from tui.widgets.columns import cell_text
+from tui.widgets.columns import cell_text, layout
 
 ARN = "arn:aws:sagemaker:eu-west-1:123456789012:transform-job/pipelines-0a1b2c3d4e5f-transformstep-ab12cd34ef"
 NAME = "pipelines-0a1b2c3d4e5f-TransformStep-AB12CD34EF"
@@ -60,3 +60,10 @@ def test_a_name_that_is_not_a_job_name_links_by_the_arn_instead():
 def test_a_job_without_an_arn_links_to_the_regions_list():
     job = make_job(arn="unknown-arn:0123456789abcdef")
     assert console_url(job) == "https://eu-west-1.console.aws.amazon.com/sagemaker/home?region=eu-west-1#/transform-jobs"
+
+
+def test_a_table_of_only_transform_jobs_spends_no_width_on_a_model_column():
+    alone = [column.key for column in layout(120, kinds=frozenset({JobKind.SAGEMAKER}), several_places=False)]
+    assert "model" not in alone and "progress" not in alone and "message" in alone
+    mixed = [column.key for column in layout(120, kinds=frozenset({JobKind.SAGEMAKER, JobKind.BEDROCK}), several_places=False)]
+    assert "model" in mixed

@@ -69,8 +69,9 @@ def layout(
     """Fixed widths for `width` cells: drop the least useful columns until the rest fit.
 
     `wanted` (from the config file) restricts and orders the columns. The progress column
-    needs Bedrock (the only service with record counts), the kind column several kinds in
-    one table, the account/region column several profiles or regions.
+    needs Bedrock (the only service with record counts), the model column a kind whose list
+    names it (not SageMaker alone), the kind column several kinds in one table, the
+    account/region column several profiles or regions.
     """
     specs = [spec for spec in _SPECS if _applies(spec.key, kinds, several_places)]
     if wanted:
@@ -103,6 +104,8 @@ def _applies(key: str, kinds: frozenset[JobKind], several_places: bool) -> bool:
         return len(kinds) > 1
     if key == "progress":
         return JobKind.BEDROCK in kinds or not kinds
+    if key == "model":  # SageMaker lists name no model: a table of only its jobs would show an empty column
+        return kinds != {JobKind.SAGEMAKER}
     if key == "account":
         return several_places
     return True
