@@ -210,7 +210,7 @@ class RefreshEngine:
         return self._by_id[job.source].source
 
     def seed(self, key: SourceKey, jobs: list[Job], next_token: str | None) -> None:
-        """Show rows kept from an earlier run before the first refresh (see tui/cache.py).
+        """Show rows kept from an earlier run before the first refresh (see tui/local.py).
 
         The listing counts as started, continuing at `next_token` (None: the rows were all of
         it); the source is `cached` until a list call confirms it. The first refresh then
