@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--fresh", action="store_true", help="start without the job cache and the saved state (both are written anew)"
     )
+    parser.add_argument("--toasts", choices=("all", "marked", "off"), help="toasts for unmarked finished jobs (default: failures)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 
     emulate = commands.add_parser("emulate", help="run the built-in AWS emulator in the foreground")

@@ -32,6 +32,7 @@ COLUMNS: tuple[str, ...] = get_args(Column)
 
 SourceName = Literal["bedrock", "personalize", "segment", "sagemaker", "all"]
 NotifyMode = Literal["bell", "osc9", "off"]
+ToastMode = Literal["all", "marked", "off"]
 
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 
@@ -43,6 +44,7 @@ _FLAGS = {
     "interval": "--interval",
     "allow_stop": "--allow-stop",
     "notify": "--notify",
+    "toasts": "--toasts",
 }
 
 
@@ -82,6 +84,7 @@ class Settings(BaseModel):
     columns: list[Column] | None = None
     theme: str = "textual-dark"
     notify: NotifyMode = "off"
+    toasts: ToastMode = "marked"
     allow_stop: bool = False
     timezone: Zone = "local"
     cache_jobs: int = 200_000
@@ -161,6 +164,11 @@ theme = "textual-dark"
 # "off", "bell" (the terminal bell) or "osc9" (a desktop notification, where the
 # terminal supports OSC 9: iTerm2, WezTerm, Windows Terminal, ...).
 notify = "off"
+
+# Which finished jobs get a toast. Jobs marked with `m` are always announced by name
+# (with the bell or OSC 9 above); besides them: "all" (one summary toast per refresh),
+# "marked" (only failures, summarised) or "off".
+toasts = "marked"
 
 # Allow `x` to stop Bedrock and SageMaker jobs (it always asks for confirmation first).
 allow_stop = false
@@ -269,6 +277,7 @@ def merge_flags(settings: Settings, args: object) -> Settings:
         "interval": getattr(args, "interval", None),
         "allow_stop": getattr(args, "allow_stop", None),
         "notify": getattr(args, "notify", None),
+        "toasts": getattr(args, "toasts", None),
     }
     updates = {key: value for key, value in given.items() if value is not None}
     if not updates:

@@ -337,10 +337,11 @@ class LiveService:
 
     def _announce(self, delta: Delta) -> None:
         """Finished jobs and source notices (e.g. a restarted listing), whatever screen is up."""
-        finished = [job for job in delta.finished if job.arn in self.marked]
-        self.marked -= {job.arn for job in finished}
-        if finished:
-            announce_finished(self.app, self.settings.notify, finished)
+        if delta.finished:
+            announce_finished(
+                self.app, delta.finished, self.marked, toasts=self.settings.toasts, signal=self.settings.notify
+            )
+            self.marked -= {job.arn for job in delta.finished}
         for _key, notice in delta.notices:
             self.app.notify(notice, severity="warning", markup=False)
 

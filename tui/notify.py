@@ -1,5 +1,9 @@
 """Tell the user a job finished: a Textual toast, plus the terminal bell or an OSC 9 desktop notification.
 
+Marked jobs (`m`) are the ones the user asked about: each is named. Everything else that
+finished is folded into at most one toast per refresh (the `toasts` setting), so a busy
+account never buries the screen or rings the bell once per job.
+
 Job names and statuses are data: they are cleaned and capped before they reach the toast
 (shown as plain text, never markup) or the OSC 9 string (where an ESC or BEL would end
 the sequence and let the rest drive the terminal).
@@ -8,11 +12,11 @@ the sequence and let the rest drive the terminal).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, get_args
 
 from .clipboard import passthrough, write_to_terminal
-from .config import NotifyMode
+from .config import NotifyMode, ToastMode
 from .models import Job, Phase
 from .output import osc9
 from .sanitize import clean
@@ -23,8 +27,6 @@ if TYPE_CHECKING:
 
 NAME_MAX = 80
 STATUS_MAX = 40
-# More jobs than this finishing in one refresh give one summary instead of a toast each.
-SUMMARY_ABOVE = 3
 
 _SEVERITY: dict[Phase, SeverityLevel] = {
     Phase.FAILED: "error",
@@ -52,26 +54,43 @@ def summary_message(jobs: Sequence[Job]) -> str:
     return f"{len(jobs)} jobs finished: {parts}"
 
 
-def announce_finished(app: App, mode: NotifyMode, jobs: Sequence[Job]) -> None:
-    """Announce the jobs one refresh found finished: a toast each, or one summary when many.
+def announce_finished(
+    app: App, jobs: Sequence[Job], marked: Collection[str], *, toasts: ToastMode, signal: NotifyMode
+) -> None:
+    """Announce the jobs one refresh (or page) found finished.
 
-    The bell or OSC 9 goes out once per call, however many jobs finished.
+    A marked job is announced by its own name: a toast each, and the bell or an OSC 9 each.
+    The others get at most one toast, by `toasts`: "all" every finished job, "marked" only
+    the failed ones, "off" none. Announced failures ring too; other jobs never do (a bell per
+    job on screen would be noise). The bell rings once per call, however many jobs finished.
     """
-    if mode not in get_args(NotifyMode):
-        raise ValueError(f"unknown notify mode {mode!r}: expected bell, osc9 or off")
-    if not jobs:
+    if signal not in get_args(NotifyMode):
+        raise ValueError(f"unknown notify mode {signal!r}: expected bell, osc9 or off")
+    if toasts not in get_args(ToastMode):
+        raise ValueError(f"unknown toasts mode {toasts!r}: expected all, marked or off")
+    named = [job for job in jobs if job.arn in marked]
+    others = [job for job in jobs if job.arn not in marked]
+    if toasts == "marked":
+        others = [job for job in others if job.phase is Phase.FAILED]
+    elif toasts == "off":
+        others = []
+    signals = []
+    for job in named:
+        _toast(app, finished_message(job), job.kind.label, [job])
+        signals.append(finished_message(job))
+    if others:
+        message = finished_message(others[0]) if len(others) == 1 else summary_message(others)
+        _toast(app, message, others[0].kind.label if len(others) == 1 else "batchtop", others)
+        failed = [job for job in others if job.phase is Phase.FAILED]
+        if failed:
+            signals.append(finished_message(failed[0]) if len(failed) == 1 else summary_message(failed))
+    if not signals:
         return
-    if len(jobs) <= SUMMARY_ABOVE:
-        for job in jobs:
-            _toast(app, finished_message(job), job.kind.label, [job])
-        signal = finished_message(jobs[0]) if len(jobs) == 1 else summary_message(jobs)
-    else:
-        signal = summary_message(jobs)
-        _toast(app, signal, "batchtop", jobs)
-    if mode == "bell":
+    if signal == "bell":
         write_to_terminal(app, bell())
-    elif mode == "osc9":
-        write_to_terminal(app, passthrough(osc9("batchtop", signal)))
+    elif signal == "osc9":
+        for text in signals:
+            write_to_terminal(app, passthrough(osc9("batchtop", text)))
 
 
 def _toast(app: App, message: str, title: str, jobs: Sequence[Job]) -> None:

@@ -83,3 +83,16 @@ async def test_a_marked_job_finishing_behind_the_detail_screen_is_announced_by_n
         world.set_status(marked.arn, "Completed")
         await wait_for(pilot, lambda: f"{marked.name} finished: Completed" in app.notices)
         assert isinstance(app.screen, DetailScreen)
+
+
+async def test_unmarked_jobs_get_one_toast_per_refresh_for_failures_by_default(make_app, world) -> None:
+    app = make_app(kinds=["bedrock"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
+        running = [table.view[i] for i in range(table.row_count) if table.view[i].phase is Phase.RUNNING][:3]
+        for job, status in zip(running, ["Completed", "Failed", "Failed"]):
+            world.set_status(job.arn, status)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: all(table.view[table.view.index_of(job.arn)].phase.terminal for job in running))
+        assert [notice for notice in app.notices if "finished" in notice] == ["2 jobs finished: 2 failed"]

@@ -1,4 +1,5 @@
-"""Finished-job announcements: plain-text toasts, one bell or OSC 9 per refresh, nothing from data escapes."""
+"""Finished-job announcements: marked jobs by name, others in one toast per the `toasts` setting,
+the bell or OSC 9 for marked jobs and failures only, nothing from data escapes."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.notifications import Notify
 from textual.widgets._toast import Toast
 
 from tui.models import Job, JobKind, phase_of
-from tui.notify import NAME_MAX, SUMMARY_ABOVE, announce_finished, bell, finished_message, summary_message
+from tui.notify import NAME_MAX, announce_finished, bell, finished_message, summary_message
 from tui.output import OSC9_MAX, osc9
 
 HOSTILE_NAME = "[bold red]pwn[/] \x1b[2J\x1b]52;c;ZXZpbA==\x07 \u202eevil\u2066 \x9b31m"
@@ -101,13 +102,22 @@ async def _run(announce_call) -> tuple[list[Notify], list[str], list[str]]:
     return notes, written, toasts
 
 
-async def test_announce_toasts_plain_text_with_severity_and_no_signal_when_off():
-    notes, written, toasts = await _run(lambda app: announce_finished(app, "off", [make_job(HOSTILE_NAME, "Failed")]))
+def marked(*jobs: Job) -> set[str]:
+    return {job.arn for job in jobs}
+
+
+def announce(jobs: list[Job], mark: set[str], toasts: str = "marked", signal: str = "off"):  # noqa: ANN201
+    return lambda app: announce_finished(app, jobs, mark, toasts=toasts, signal=signal)  # type: ignore[arg-type]
+
+
+async def test_a_marked_job_is_named_in_plain_text_with_its_severity():
+    job = make_job(HOSTILE_NAME, "Failed")
+    notes, written, toasts = await _run(announce([job], marked(job)))
     (note,) = notes
     assert note.notification.markup is False
     assert note.notification.severity == "error"
     assert note.notification.title == "Bedrock invocation"
-    assert note.notification.message == finished_message(make_job(HOSTILE_NAME, "Failed"))
+    assert note.notification.message == finished_message(job)
     (toast,) = toasts
     assert "[bold red]pwn[/]" in toast  # shown literally, not as red bold text
     assert "\x1b" not in toast
@@ -119,46 +129,68 @@ async def test_announce_toasts_plain_text_with_severity_and_no_signal_when_off()
     [("Completed", "information"), ("PartiallyCompleted", "warning"), ("Expired", "warning"), ("Failed", "error")],
 )
 async def test_severity_follows_the_phase(status, severity):
-    notes, _, _ = await _run(lambda app: announce_finished(app, "off", [make_job("j", status)]))
+    job = make_job("j", status)
+    notes, _, _ = await _run(announce([job], marked(job)))
     assert notes[0].notification.severity == severity
 
 
-async def test_bell_mode_rings_once():
-    _, written, _ = await _run(lambda app: announce_finished(app, "bell", [make_job("j", "Completed")]))
-    assert written == ["\a"]
+async def test_every_marked_job_is_named_even_among_many_and_with_toasts_off():
+    mine = [make_job(f"mine-{i}", "Completed") for i in range(5)]
+    others = [make_job(f"other-{i}", "Completed") for i in range(10)]
+    notes, written, _ = await _run(announce(others + mine, marked(*mine), toasts="off", signal="bell"))
+    assert [n.notification.message for n in notes] == [f"mine-{i} finished: Completed" for i in range(5)]
+    assert written == ["\a"]  # one bell, however many
 
 
-async def test_osc9_mode_writes_one_clean_desktop_notification():
-    _, written, _ = await _run(lambda app: announce_finished(app, "osc9", [make_job(HOSTILE_NAME, "Failed")]))
-    (sequence,) = written
-    assert sequence == osc9("batchtop", finished_message(make_job(HOSTILE_NAME, "Failed")))
-    assert sequence.count("\x1b") == 1 and sequence.count("\x07") == 1
+async def test_marked_jobs_each_get_a_clean_desktop_notification():
+    mine = [make_job(HOSTILE_NAME, "Failed"), make_job("nightly", "Completed")]
+    _, written, _ = await _run(announce(mine, marked(*mine), signal="osc9"))
+    assert written == [osc9("batchtop", finished_message(job)) for job in mine]
+    assert all(sequence.count("\x1b") == 1 and sequence.count("\x07") == 1 for sequence in written)
 
 
 async def test_osc9_in_tmux_goes_through_passthrough(monkeypatch):
     monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
-    _, written, _ = await _run(lambda app: announce_finished(app, "osc9", [make_job("j", "Completed")]))
+    job = make_job("j", "Completed")
+    _, written, _ = await _run(announce([job], marked(job), signal="osc9"))
     assert written == ["\x1bPtmux;\x1b\x1b]9;batchtop: j finished: Completed\x07\x1b\\"]
 
 
-async def test_a_few_finished_jobs_get_a_toast_each_and_one_bell():
-    jobs = [make_job(f"job-{i}", "Completed") for i in range(SUMMARY_ABOVE)]
-    notes, written, _ = await _run(lambda app: announce_finished(app, "bell", jobs))
-    assert [n.notification.message for n in notes] == [f"job-{i} finished: Completed" for i in range(SUMMARY_ABOVE)]
-    assert written == ["\a"]
-
-
-async def test_many_finished_jobs_get_one_summary_with_the_worst_severity():
+async def test_toasts_all_gives_one_summary_for_the_others_and_rings_only_for_failures():
     jobs = [make_job(f"job-{i}", "Completed") for i in range(10)] + [make_job("bad", "Failed")]
-    notes, written, _ = await _run(lambda app: announce_finished(app, "osc9", jobs))
+    notes, written, _ = await _run(announce(jobs, set(), toasts="all", signal="osc9"))
     (note,) = notes
     assert note.notification.message == "11 jobs finished: 10 succeeded, 1 failed"
     assert note.notification.severity == "error"
-    assert written == [osc9("batchtop", "11 jobs finished: 10 succeeded, 1 failed")]
+    assert written == [osc9("batchtop", "bad finished: Failed")]
+
+
+async def test_toasts_all_without_failures_toasts_once_and_never_rings():
+    jobs = [make_job(f"job-{i}", "Completed") for i in range(3)]
+    notes, written, _ = await _run(announce(jobs, set(), toasts="all", signal="bell"))
+    assert [n.notification.message for n in notes] == ["3 jobs finished: 3 succeeded"]
+    assert written == []
+
+
+async def test_toasts_marked_announces_unmarked_failures_only():
+    jobs = [make_job("ok", "Completed"), make_job("bad-1", "Failed"), make_job("bad-2", "CREATE FAILED", JobKind.SEGMENT)]
+    notes, written, _ = await _run(announce(jobs, set(), signal="bell"))
+    assert [n.notification.message for n in notes] == ["2 jobs finished: 2 failed"]
+    assert written == ["\a"]
+    notes, written, _ = await _run(announce(jobs[:1], set(), signal="bell"))
+    assert (notes, written) == ([], [])
+
+
+async def test_toasts_off_says_nothing_about_unmarked_jobs():
+    jobs = [make_job("ok", "Completed"), make_job("bad", "Failed")]
+    notes, written, _ = await _run(announce(jobs, set(), toasts="off", signal="bell"))
+    assert (notes, written) == ([], [])
 
 
 async def test_nothing_finished_says_nothing_and_unknown_modes_are_refused():
-    notes, written, _ = await _run(lambda app: announce_finished(app, "bell", []))
+    notes, written, _ = await _run(announce([], set(), toasts="all", signal="bell"))
     assert (notes, written) == ([], [])
     with pytest.raises(ValueError, match="unknown notify mode 'loud'"):
-        announce_finished(_App(), "loud", [make_job()])  # type: ignore[arg-type]
+        announce_finished(_App(), [make_job()], set(), toasts="all", signal="loud")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unknown toasts mode 'some'"):
+        announce_finished(_App(), [make_job()], set(), toasts="some", signal="off")  # type: ignore[arg-type]
