@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         from .cache import run_cache_command
 
         return run_cache_command(args.action)
-    from .app import run_app
+    from .startup import run_app
 
     return run_app(args)
 

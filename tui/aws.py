@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import ssl
 from typing import Any, Callable, Iterable, Mapping
 
@@ -37,6 +38,14 @@ from .sources.transport import CappedHTTPSession
 
 DEFAULT_REGION = "us-east-1"
 DEMO_CREDENTIALS = {"aws_access_key_id": "batchtop-demo", "aws_secret_access_key": "batchtop-demo"}
+# The demo's sessions read nothing of the user's AWS setup: no profile, region or file from the
+# environment (botocore's session variables: name -> (config key, env var, default, convert)).
+DEMO_SESSION_VARS = {
+    "profile": (None, None, None, None),
+    "region": (None, None, None, None),
+    "config_file": (None, None, os.devnull, None),
+    "credentials_file": (None, None, os.devnull, None),
+}
 CONNECT_TIMEOUT = 5.0  # seconds: a dead network fails in seconds, not minutes
 READ_TIMEOUT = 20.0
 _CREDENTIAL_KINDS = frozenset({"sso_expired", "no_credentials", "expired_token"})
@@ -146,7 +155,8 @@ class AwsPool:
 
     `endpoint_url` and `credentials` (a mapping of botocore's aws_access_key_id /
     aws_secret_access_key / aws_session_token) override the AWS chain: the demo and tests use
-    them. `retry_mode` is botocore's "standard" or "adaptive"; `max_attempts` counts the first try.
+    them; `session_vars` (botocore's) keep the demo's sessions off the user's AWS files. `retry_mode`
+    is botocore's "standard" or "adaptive"; `max_attempts` counts the first try.
     """
 
     def __init__(
@@ -158,9 +168,11 @@ class AwsPool:
         max_attempts: int = 3,
         connect_timeout: float = CONNECT_TIMEOUT,
         read_timeout: float = READ_TIMEOUT,
+        session_vars: Mapping[str, tuple[Any, ...]] | None = None,
     ) -> None:
         self.endpoint_url = endpoint_url
         self.credentials = dict(credentials) if credentials else None
+        self.session_vars = dict(session_vars) if session_vars else None
         self.config = AioConfig(
             http_session_cls=SharedTlsSession,
             retries={"mode": retry_mode, "total_max_attempts": max_attempts},
@@ -174,8 +186,9 @@ class AwsPool:
 
     @classmethod
     def demo(cls, endpoint_url: str, **options: Any) -> AwsPool:
-        """A pool for the built-in emulator: its endpoint and dummy credentials."""
-        return cls(endpoint_url=endpoint_url, credentials=DEMO_CREDENTIALS, **options)
+        """A pool for the built-in emulator: its endpoint and dummy credentials, and sessions
+        that read no AWS config, credentials file, profile or region from the user's setup."""
+        return cls(endpoint_url=endpoint_url, credentials=DEMO_CREDENTIALS, session_vars=DEMO_SESSION_VARS, **options)
 
     async def __aenter__(self) -> AwsPool:
         return self
@@ -198,7 +211,7 @@ class AwsPool:
         """The session of `profile` (None: the default chain). Raises ProfileNotFound."""
         session = self._sessions.get(profile)
         if session is None:
-            core = get_session()
+            core = get_session(self.session_vars)
             if profile is not None:
                 core.set_config_variable("profile", profile)
             loader = self._loader(core.get_config_variable("data_path"))

@@ -138,13 +138,15 @@ SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
     (
         "Detail",
         (
-            Key("escape,backspace", "back", "back to the monitor, same job", D, footer="Back"),
+            Key("escape,backspace,q", "back", "back to the monitor, same job", D, footer="Back"),
             Key("r", "describe_now", "describe again now", D, footer="Refresh"),
             Key("c", "copy_arn", "copy the ARN", D, footer="Copy ARN"),
             Key("y", "copy_json", "copy the full describe JSON", D, footer="Copy JSON"),
             Key("o", "console_url", "show and copy the AWS console URL", D, footer="Console URL"),
+            Key("m", "mark", "mark: notify when the job finishes", D, footer="Mark"),
+            # in the footer only when stop is enabled; read-only, x says how to enable it
             Key("x", "stop", "stop the job (Bedrock, --allow-stop)", D, footer="Stop"),
-            Key("q", "app.quit", "quit", D, footer="Quit"),
+            Key("x", "stop_refused", "", D),
         ),
     ),
     (
@@ -175,7 +177,7 @@ SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
         (
             Key("question_mark", "help", "this help", M, footer="Help", command="Show the keys"),
             Key("", "", "command palette", A, shown="ctrl+p"),
-            Key("q", "app.quit", "quit", M, footer="Quit"),
+            Key("q", "app.quit", "quit (on any other screen: back)", M, footer="Quit"),
             Key("", "", "quit (never mid-confirmation)", A, shown="ctrl+c"),
         ),
     ),

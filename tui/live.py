@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Literal
 from .clock import Clock, system_clock
 from .config import Settings
 from .gc_freeze import FREEZE_DELAY, RowFreezer
-from .models import SourceKey
+from .models import Filters, SourceKey
 from .notify import announce_finished
 from .refresh import Delta, PageBatch, RefreshBatch, RefreshEngine
 from .local import LocalStore, saved_state
@@ -244,6 +244,20 @@ class LiveService:
             self._arm()
         self._publish(Update("controls"))
 
+    def set_filters(self, filters: Filters) -> None:
+        """Show only jobs matching `filters`: every source lists again from its first page."""
+        self.engine.set_filters(filters)
+        self.relist()
+
+    def set_sort(self, column: str, descending: bool) -> bool:
+        """Sort by `column`. True when the service's own order flipped: every source lists again."""
+        filters = self.engine.filters
+        self.engine.set_sort(column, descending)
+        if self.engine.filters is filters:
+            return False
+        self.relist()
+        return True
+
     def relist(self) -> None:
         """The filters or the service's order changed (the engine cleared its feeds): list again."""
         self._started = False
@@ -350,3 +364,44 @@ class LiveService:
         (short GC pauses at 100k rows; see gc_freeze)."""
         if self._freezer.due(count):
             self.app.set_timer(FREEZE_DELAY, self._freezer.freeze)
+
+
+class ScreenLink:
+    """A screen's subscription: it renders each update only while it is shown.
+
+    While covered (another screen on top) the link skips rendering and holds `keep()` (e.g.
+    the table's `keeping_position`) across every apply, so on `shown()` the cursor is back on
+    its job and the screen draws the current state at once. While shown, `keep()` wraps each
+    apply instead. A link starts covered: the screen is not shown until it is resumed.
+    """
+
+    def __init__(
+        self, live: LiveService, render: Callable[[Update], None], keep: Callable[[], AbstractContextManager[None]]
+    ) -> None:
+        self.covered = True
+        self._render, self._keep = render, keep
+        self._hold = ExitStack()
+        self._unsubscribe = live.subscribe(self._changed, self._around)
+
+    def close(self) -> None:
+        """The screen is gone: hear nothing more."""
+        self._unsubscribe()
+
+    def cover(self) -> None:
+        self.covered = True
+        self._hold.enter_context(self._keep())
+
+    def show(self) -> None:
+        self.covered = False
+        self.release()
+
+    def release(self) -> None:
+        """Let go of the held position (the screen shows another view: back to its top)."""
+        self._hold.close()
+
+    def _around(self) -> AbstractContextManager[None]:
+        return contextlib.nullcontext() if self.covered else self._keep()
+
+    def _changed(self, update: Update) -> None:
+        if not self.covered:
+            self._render(update)

@@ -11,9 +11,12 @@ import json
 import pytest
 from rich.console import Console
 from textual.app import App
+from textual.binding import Binding
 from textual.widgets import Static
 
 from tui.aws import AwsPool
+from tui.config import Settings
+from tui.live import LiveService
 from tui.dialogs import ConfirmStopScreen
 from tui.emulator import World
 from tui.models import Job, JobDetail, JobKind, Phase
@@ -88,6 +91,7 @@ class DetailHost(App[None]):
         self.allow_stop = allow_stop
         self.dismissed = 0
         self.notices: list[str] = []
+        self.live: LiveService | None = None
 
     def notify(self, message: str, **options: object) -> None:  # type: ignore[override]
         self.notices.append(message)
@@ -97,7 +101,8 @@ class DetailHost(App[None]):
         if self.job is None:
             page = await self.engine.states[0].source.list_page(Filters())
             self.job = next(job for job in page.jobs if job.arn == self.arn)
-        screen = DetailScreen(self.job, self.engine, self.clock, allow_stop=self.allow_stop)
+        self.live = LiveService(self, self.engine, Settings(allow_stop=self.allow_stop), self.clock)
+        screen = DetailScreen(self.job, self.live)
         self.push_screen(screen, lambda _result: setattr(self, "dismissed", self.dismissed + 1))
 
     async def on_unmount(self) -> None:
@@ -311,13 +316,36 @@ async def test_copy_json_falls_back_to_the_summary_and_escape_goes_back(emulator
         assert host.dismissed == 1
 
 
-async def test_q_quits_from_the_detail_screen(emulator, aws_env, failed_arn) -> None:
-    host = make_host(emulator, failed_arn)
+class QuittingHost(DetailHost):
+    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, system=True)]  # as BatchtopApp's
+
+
+async def test_q_goes_back_and_ctrl_c_quits(emulator, aws_env, failed_arn) -> None:
+    host = QuittingHost(AwsPool.demo(emulator.endpoint_url, max_attempts=1), failed_arn)
     async with host.run_test(size=SIZE) as pilot:
         await detail_shown(pilot, host)
         await pilot.press("q")
-        await pilot.pause()
+        await wait_for(pilot, lambda: host.dismissed == 1)
+        assert host.is_running and not isinstance(host.screen, DetailScreen)
+        host.push_screen(DetailScreen(host.job, host.live))
+        await detail_shown(pilot, host)
+        await pilot.press("ctrl+c")
+        await wait_for(pilot, lambda: not host.is_running)
         assert host.return_code == 0
+
+
+def footer_keys(screen: DetailScreen) -> dict[str, str]:
+    """The keys the footer shows, with their action."""
+    return {key: active.binding.action for key, active in screen.active_bindings.items() if active.binding.show}
+
+
+async def test_the_footer_offers_stop_only_when_stop_is_enabled(emulator, aws_env, running_arn) -> None:
+    for allow_stop in (False, True):
+        host = make_host(emulator, running_arn, allow_stop=allow_stop)
+        async with host.run_test(size=SIZE) as pilot:
+            await detail_shown(pilot, host)
+            assert ("x" in footer_keys(host.detail)) is allow_stop
+            assert footer_keys(host.detail)["q"] == "back"
 
 
 # -- stop --------------------------------------------------------------------------------------

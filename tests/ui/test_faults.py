@@ -70,7 +70,7 @@ def says(row: str, sentence: str) -> bool:
 
 
 def problem(app) -> str | None:  # noqa: ANN001
-    return next((state.problem.kind for state in app.engine.states if state.problem), None)
+    return next((state.problem.kind for state in app.live.engine.states if state.problem), None)
 
 
 def crashes(app) -> list[str]:  # noqa: ANN001
@@ -119,7 +119,7 @@ async def test_throttling_says_so_stretches_the_interval_and_never_piles_up(make
 
         # `r` pressed again and again while a throttled call is in flight: one more call, not five.
         # The call is held (not slowed) until the keys are in, so the test never races it.
-        source = app.engine.states[0].source
+        source = app.live.engine.states[0].source
         list_page, answer = source.list_page, asyncio.Event()
 
         async def slow_list_page(*args: object, **kwargs: object) -> Page:
@@ -138,7 +138,7 @@ async def test_throttling_says_so_stretches_the_interval_and_never_piles_up(make
         retry = re.search(r"⚠ throttled since 12:00 · retrying in (\d+) s", header(app))
         assert retry and 32 <= int(retry[1]) <= 48, header(app)  # 10 s doubled twice, ±20 % jitter
         assert says(source_row(app, 1), "⚠ AWS is throttling requests: batchtop slows down and retries by itself.")
-        assert app.engine.next_delay(10.0) > 10.0
+        assert app.live.engine.next_delay(10.0) > 10.0
         assert app.table.row_count == rows  # the last data stays on screen
 
         # at a 0.1 s interval, a throttled monitor backs off instead of calling ten times a second
@@ -149,7 +149,7 @@ async def test_throttling_says_so_stretches_the_interval_and_never_piles_up(make
         assert "⚠ throttled" in header(app)
 
         await recovers_by_itself(pilot, app, lambda: setattr(faults, "throttle_every", 0))
-        assert app.engine.next_delay(SHORT) == SHORT
+        assert app.live.engine.next_delay(SHORT) == SHORT
         assert app.table.row_count == rows
 
 
@@ -291,7 +291,7 @@ async def test_a_rejected_page_token_restarts_the_listing_with_a_notice(make_app
         await wait_for(pilot, lambda: table.row_count >= 100 and not app.live.paging)
         world.tokens = PageTokens(b"a new secret: every token issued so far is now invalid")
         await pilot.press("end")
-        await wait_for(pilot, lambda: app.engine.states[0].notice is not None)
+        await wait_for(pilot, lambda: app.live.engine.states[0].notice is not None)
         assert TOKEN_REJECTED == "page token rejected: listing restarted"
         assert f"ℹ {TOKEN_REJECTED}" in source_row(app, 1)
         assert any(TOKEN_REJECTED in notice for notice in app.notices)  # a toast too
@@ -335,7 +335,7 @@ def test_snapshot_of_the_monitor_in_an_error_state(snap_compare, make_app, fault
     app = error_state(make_app, faults)
 
     async def failed(pilot) -> None:  # noqa: ANN001
-        await wait_for(pilot, lambda: app.table.row_count > 0 and sum(bool(s.problem) for s in app.engine.states) == 3)
+        await wait_for(pilot, lambda: app.table.row_count > 0 and sum(bool(s.problem) for s in app.live.engine.states) == 3)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=failed)
@@ -347,7 +347,7 @@ async def test_small_terminals_render_an_error_state(make_app, faults, expired_s
     pane is hidden: the header is the only place that can)."""
     app = error_state(make_app, faults)
     async with app.run_test(size=size) as pilot:
-        await wait_for(pilot, lambda: app.table.row_count > 0 and sum(bool(s.problem) for s in app.engine.states) == 3)
+        await wait_for(pilot, lambda: app.table.row_count > 0 and sum(bool(s.problem) for s in app.live.engine.states) == 3)
         await pilot.pause()
         assert "⚠ access denied" in screen_lines(app)[0]
         await pilot.press("5", "G", "tab", "down", "enter", "question_mark")
@@ -363,6 +363,6 @@ async def test_small_terminals_render_an_error_state(make_app, faults, expired_s
 async def test_sources_failing_in_different_ways_are_all_named_in_the_header(make_app, faults, expired_sso) -> None:
     app = error_state(make_app, faults)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: sum(bool(state.problem) for state in app.engine.states) == 3)
+        await wait_for(pilot, lambda: sum(bool(state.problem) for state in app.live.engine.states) == 3)
         assert "⚠ access denied, SSO session expired (3 of 4 sources)" in header(app)
         assert "3 of 4 sources failing" in source_row(app, 0)

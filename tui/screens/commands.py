@@ -34,7 +34,7 @@ class MonitorCommands(Provider):
 
     def _commands(self) -> list[Command]:
         from ..live import INTERVALS
-        from .monitor import DESCENDING_FIRST, source_title
+        from ..viewmodel import DESCENDING_FIRST, source_title
 
         monitor: MonitorScreen = self.screen  # type: ignore[assignment]
         keyed = commands_of(Where.MONITOR)

@@ -13,8 +13,7 @@ string that came from AWS reaches the screen through `tui.sanitize`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,30 +21,23 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
+from ..actions import JobActions
 from ..cache import Sample
-from ..clipboard import copy_to_clipboard
-from ..clock import Clock
-from ..console_url import console_url
-from ..dialogs import ConfirmStopScreen, stop_refusal
 from ..errors import classify
 from ..keys import Where, bindings
 from ..models import Job, JobDetail, Problem, Source
-from ..output import job_json
-from ..sanitize import clean, safe_text
+from ..sanitize import safe_text
 from ..stylesheets import stylesheet
 from ..timefmt import Zone, format_time, zone_name
 from ..widgets.key_scroll import KeyScroll
 from ..widgets.progress_history import history_rows
 from .detail_view import VALUE_LIMIT, DetailView, RateMeter, label_width, rows_table
 
+if TYPE_CHECKING:
+    from ..live import LiveService
+
 REDESCRIBE_SECONDS = 5.0
 """How often a job that is not terminal is described again while this screen shows it."""
-
-
-class _Engine(Protocol):
-    """All the screen needs of the refresh engine: the source to describe or stop a job with."""
-
-    def source_for(self, job: Job) -> Source: ...
 
 
 _SECTION_IDS = {
@@ -60,32 +52,27 @@ _SECTION_IDS = {
 
 
 class DetailScreen(Screen[None]):
-    """One job in full. Esc or Backspace goes back; q quits; c/y/o copy; x stops."""
+    """One job in full. Esc, Backspace or q goes back; c/y/o copy; m marks; x stops (when enabled).
+
+    Job actions are `tui.actions`' (the monitor's too); the live refresh goes on behind.
+    """
 
     CSS_PATH = stylesheet("detail.tcss")
     AUTO_FOCUS = "#detail-body"
     BINDINGS = bindings(Where.DETAIL)
 
-    def __init__(
-        self,
-        job: Job,
-        engine: _Engine,
-        clock: Clock,
-        *,
-        allow_stop: bool = False,
-        zone: Zone = "local",
-        history: Sequence[Sample] = (),
-    ) -> None:
+    def __init__(self, job: Job, live: LiveService) -> None:
         super().__init__()
         self.job = job
         self.detail: JobDetail | None = None
         self.problem: Problem | None = None
-        self._engine = engine
-        self._clock = clock
-        self._allow_stop = allow_stop
-        self._zone: Zone = zone
+        self._engine = live.engine
+        self._clock = live.clock
+        self._allow_stop = live.settings.allow_stop
+        self._zone: Zone = live.settings.timezone
+        self._actions = JobActions(live)
         self._meter = RateMeter()
-        self._history = list(history)
+        self._history = live.history(job.arn)
         """Progress samples from the cache, then this screen's own: the charts and the rate."""
         for sample in self._history:
             self._meter.add(sample.at, sample.processed)
@@ -217,44 +204,31 @@ class DetailScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop":
+            return self._allow_stop
+        if action == "stop_refused":
+            return not self._allow_stop
+        return True
+
     def action_copy_arn(self) -> None:
-        copy_to_clipboard(self.app, self.job.arn)
-        self.notify(f"Copied the ARN of {clean(self.job.name, 80)}", markup=False)
+        self._actions.copy_arn(self.job)
 
     def action_copy_json(self) -> None:
-        copy_to_clipboard(self.app, job_json(self.job, self.detail))
-        what = "the describe result" if self.detail is not None else "the summary (describe failed)"
-        self.notify(f"Copied {what} as JSON", markup=False)
+        self._actions.copy_json(self.job, self.detail)
 
     def action_console_url(self) -> None:
-        url = clean(console_url(self.job))
-        copy_to_clipboard(self.app, url)
-        self.notify(f"Copied the console URL: {url}", markup=False)
+        self._actions.copy_console_url(self.job)
+
+    def action_mark(self) -> None:
+        self._actions.toggle_mark(self.job)
 
     def action_stop(self) -> None:
-        refusal = stop_refusal(self.job, self._allow_stop)
-        if refusal is not None:
-            self.notify(refusal, severity="warning", markup=False)
-            return
-        try:
-            label = self._engine.source_for(self.job).key.label
-        except Exception:  # noqa: BLE001 - the source is gone: still name the job's own source id
-            label = self.job.source
-        self.app.push_screen(ConfirmStopScreen(self.job, label), self._stop_confirmed)
+        self._actions.stop(self.job, after=self._stop_answered)
 
-    def _stop_confirmed(self, confirmed: bool | None) -> None:
-        if confirmed:
-            self.run_worker(self._stop(), group="stop", exit_on_error=False)
+    def action_stop_refused(self) -> None:
+        self._actions.stop(self.job)  # read-only: the refusal says how to enable stop
 
-    async def _stop(self) -> None:
-        name = clean(self.job.name, 80)
-        source: Source | None = None
-        try:
-            source = self._engine.source_for(self.job)
-            await source.stop(self.job.arn)
-        except Exception as exc:  # noqa: BLE001 - the error is shown, never raised
-            problem = classify(exc, source.key.profile if source else None)
-            self.notify(f"Could not stop {name}: {problem.message}", severity="error", markup=False)
-            return
-        self.notify(f"Stop requested for {name}", markup=False)
-        self.action_describe_now()
+    def _stop_answered(self) -> None:
+        if self.is_attached:
+            self.action_describe_now()

@@ -1,0 +1,128 @@
+"""Job actions — copy the ARN or the JSON, the console URL, mark, stop, export — in one home.
+
+The monitor and the detail screen both call these with the job under their cursor, so a
+key does the same thing, with the same words, wherever it is pressed. Stop keeps its rules
+(`stop_refusal`) and always asks first; the stop call runs in a worker that only calls AWS,
+and its outcome is reported on the App's message queue. Names from AWS are cleaned before
+they reach a toast; toasts are plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .clipboard import copy_to_clipboard
+from .console_url import console_url
+from .dialogs import ConfirmStopScreen, ExportScreen, stop_refusal
+from .models import Job, JobDetail, Problem
+from .output import job_json
+from .sanitize import clean
+from .viewmodel import source_title
+
+if TYPE_CHECKING:
+    from .live import LiveService
+
+NAME_MAX = 80
+
+
+class JobActions:
+    """What a screen can do to a job; `live` gives the sources, the marks and the settings."""
+
+    def __init__(self, live: LiveService) -> None:
+        self.live = live
+        self.app = live.app
+
+    def copy_arn(self, job: Job) -> None:
+        copy_to_clipboard(self.app, job.arn)
+        self.app.notify(f"Copied the ARN of {_name(job)}", markup=False)
+
+    def copy_json(self, job: Job, detail: JobDetail | None = None) -> None:
+        """The describe result when there is one, else the summary row."""
+        copy_to_clipboard(self.app, job_json(job, detail))
+        what = "describe result" if detail is not None else "summary"
+        self.app.notify(f"Copied the {what} of {_name(job)} as JSON", markup=False)
+
+    def copy_console_url(self, job: Job) -> None:
+        url = clean(console_url(job))
+        copy_to_clipboard(self.app, url)
+        self.app.notify(f"{url}\n(copied)", title="Console URL", markup=False, timeout=10)
+
+    def toggle_mark(self, job: Job) -> None:
+        """`m`: be told by name when this job finishes (again: no longer)."""
+        marked = self.live.marked
+        if job.arn in marked:
+            marked.discard(job.arn)
+            self.app.notify(f"No longer watching {_name(job)}", markup=False)
+        elif job.phase.terminal:
+            self.app.notify(f"{_name(job)} has already finished ({job.phase.value}).", markup=False)
+        else:
+            marked.add(job.arn)
+            self.app.notify(f"You will be told when {_name(job)} finishes.", markup=False)
+        self.live.remember_state()
+
+    def export(self, jobs: list[Job]) -> None:
+        """`ctrl+s`: ask where and in which format, then write the rows in a thread."""
+        from .export import default_export_path
+
+        def chosen(answer: tuple[Path, str] | None) -> None:
+            if answer is not None:
+                self.app.run_worker(
+                    partial(self._export, jobs, *answer), name="export", group="export", thread=True, exit_on_error=False
+                )
+
+        self.app.push_screen(ExportScreen(default_export_path(self.live.clock().astimezone(), "csv")), chosen)
+
+    def _export(self, jobs: list[Job], path: Path, fmt: str) -> None:
+        from .export import ExportError, export_rows
+
+        try:
+            count = export_rows(jobs, path, fmt)  # type: ignore[arg-type]
+        except ExportError as error:
+            self.app.call_from_thread(self.app.notify, str(error), severity="error", markup=False)
+        else:
+            self.app.call_from_thread(self.app.notify, f"Exported {count:,} rows to {path}", markup=False)
+
+    def stop(self, job: Job, after: Callable[[], None] | None = None) -> None:
+        """`x`: refuse with a sentence, or ask, then stop; `after` runs once AWS has answered."""
+        refusal = stop_refusal(job, self.live.settings.allow_stop)
+        if refusal is not None:
+            self.app.notify(refusal, severity="warning", markup=False)
+            return
+        try:
+            label = source_title(self.live.engine.source_for(job).key)
+        except KeyError:  # the source is gone: still name the job's own source id
+            label = job.source
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                self.app.run_worker(self._stop(job, after), name="stop", group="stop", exit_on_error=False)
+
+        self.app.push_screen(ConfirmStopScreen(job, label), confirmed)
+
+    async def _stop(self, job: Job, after: Callable[[], None] | None) -> None:
+        from .errors import classify
+
+        source = None
+        try:
+            source = self.live.engine.source_for(job)
+            await source.stop(job.arn)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never raised
+            self.app.call_later(self._stopped, job, classify(exc, source.key.profile if source else None), after)
+        else:
+            self.app.call_later(self._stopped, job, None, after)
+
+    def _stopped(self, job: Job, problem: Problem | None, after: Callable[[], None] | None) -> None:
+        if problem is None:
+            self.app.notify(f"Stop requested for {_name(job)}", markup=False)
+        else:
+            self.app.notify(f"Could not stop {_name(job)}: {problem.message}", severity="error", markup=False)
+        self.live.refresh_now()  # show the job as the service now sees it, stopping or not
+        if after is not None:
+            after()
+
+
+def _name(job: Job) -> str:
+    return clean(job.name, NAME_MAX)

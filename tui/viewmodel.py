@@ -1,0 +1,149 @@
+"""What the monitor shows, worked out from the engine's state: pure functions, no Textual app.
+
+The source pane's rows, the header's state, why the table is empty, titles and the filters
+line. Every count comes from the same feeds the table shows, so pane, header and table agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .feed import SORT_COLUMNS
+from .models import STATUS_PHASES, Filters, JobKind, Phase, SourceKey
+from .refresh import SourceState
+from .sanitize import clean
+from .widgets.header import HeaderState
+from .widgets.source_list import SourceRow
+
+DESCENDING_FIRST = frozenset({"created", "progress", "duration"})
+"""Sort columns whose natural first direction is descending (newest, most progress, longest)."""
+_BEDROCK_STATUSES = [status for status in STATUS_PHASES if status[:1].isupper() and not status.isupper()]
+_PERSONALIZE_STATUSES = [status for status in STATUS_PHASES if status.isupper()]
+
+
+def source_title(key: SourceKey) -> str:
+    """`Bedrock invocation · us-east-1 (prod)`: a source as the header, dialogs and palette name it."""
+    profile = f" ({key.profile})" if key.profile else ""
+    return f"{key.label}{profile}"
+
+
+def filters_text(filters: Filters) -> str:
+    """`name ~ "nightly" · status = Failed`, or "" when nothing filters the rows."""
+    parts = []
+    if filters.name:
+        parts.append(f'name ~ "{filters.name}"')
+    if filters.status:
+        parts.append(f"status = {filters.status}")
+    return " · ".join(parts)
+
+
+def shown_states(states: Sequence[SourceState], key: SourceKey | None) -> list[SourceState]:
+    """The sources behind the table: one, or all of them (None)."""
+    return [state for state in states if key is None or state.key == key]
+
+
+def total_counts(states: Sequence[SourceState]) -> dict[Phase, int]:
+    total: dict[Phase, int] = {}
+    for state in states:
+        for phase, count in state.counts.items():
+            total[phase] = total.get(phase, 0) + count
+    return total
+
+
+def source_rows(states: Sequence[SourceState], *, all_rows: int) -> list[SourceRow]:
+    """The pane: "All sources" first (`all_rows`: what the All table counts, the rows in date
+    order so far; how many sources are failing), then one row per source."""
+    failing = sum(1 for state in states if state.problem)
+    rows = [
+        SourceRow(
+            None,
+            "All sources",
+            total_counts(states),
+            all_rows,
+            all(state.all_loaded for state in states),
+            any(state.loading for state in states),
+            f"{failing} of {len(states)} sources failing" if failing else None,
+        )
+    ]
+    for state in states:
+        rows.append(
+            SourceRow(
+                state.key,
+                state.key.kind.label,
+                state.counts,
+                state.loaded,
+                state.all_loaded,
+                state.loading,
+                state.problem.message if state.problem else None,
+                state.notice,
+            )
+        )
+    return rows
+
+
+def empty_text(states: Sequence[SourceState], key: SourceKey | None, *, started: bool, filters: Filters) -> str:
+    """Why the table is empty: the first problem, no match for the filters, or nothing yet."""
+    problems = [state.problem for state in shown_states(states, key) if state.problem is not None]
+    if problems:
+        return f"⚠ {clean(problems[0].message, 300)}"
+    if not started:
+        return "loading…"
+    if filters.active:
+        return "no jobs match the filters (Esc clears them)"
+    return ""
+
+
+def all_failing(states: Sequence[SourceState], key: SourceKey | None) -> bool:
+    """Is every source behind the table failing? (then its status line promises no more rows)"""
+    return all(state.problem is not None for state in shown_states(states, key))
+
+
+def header_state(
+    states: Sequence[SourceState],
+    key: SourceKey | None,
+    *,
+    sort: tuple[str, bool],
+    filters: Filters,
+    paused: bool,
+    interval: float,
+    retry_at: float | None,
+) -> HeaderState:
+    """What the header says: what is shown, how live it is, and what is failing since when."""
+    failing = [state for state in states if state.problem is not None]
+    last_ok = [state.last_ok for state in shown_states(states, key) if state.last_ok is not None]
+    since = [state.last_ok for state in failing if state.last_ok is not None]
+    column, descending = sort
+    return HeaderState(
+        showing="All sources" if key is None else source_title(key),
+        filters=filters_text(filters),
+        sort="" if (column, descending) == ("created", True) else f"sort {column} {'↓' if descending else '↑'}",
+        live=not paused,
+        interval=interval,
+        last_refresh=max(last_ok) if last_ok else None,
+        problem_kinds=tuple(dict.fromkeys(state.problem.kind for state in failing)),  # type: ignore[union-attr]
+        failing=len(failing),
+        sources=len(states),
+        failing_since=min(since) if since else None,
+        retry_at=retry_at if failing else None,
+        transient=bool(failing) and all(state.problem.transient for state in failing),  # type: ignore[union-attr]
+    )
+
+
+def status_choices(kinds: set[JobKind]) -> list[str]:
+    """The raw statuses the status filter offers for the job kinds being watched (SageMaker
+    shares Bedrock's CamelCase statuses)."""
+    bedrock = _BEDROCK_STATUSES if kinds & {JobKind.BEDROCK, JobKind.SAGEMAKER} else []
+    personalize = _PERSONALIZE_STATUSES if kinds & {JobKind.PERSONALIZE, JobKind.SEGMENT} else []
+    return bedrock + personalize
+
+
+def several_places(states: Sequence[SourceState]) -> bool:
+    """Do the rows come from more than one (profile, region)? Then the table names it."""
+    return len({(state.key.profile, state.key.region) for state in states}) > 1
+
+
+def next_sort(sort: tuple[str, bool]) -> tuple[str, bool]:
+    """`s`: the next sort column, in its natural direction (newest, A→Z, most progress, longest)."""
+    column, _descending = sort
+    following = SORT_COLUMNS[(SORT_COLUMNS.index(column) + 1) % len(SORT_COLUMNS)]
+    return following, following in DESCENDING_FIRST
