@@ -313,8 +313,8 @@ class LiveService:
             return
         progress = self._to_end[1]
         if progress is not None:
-            progress()
-        if not ok or not self.load_more(key):
+            progress()  # may cancel
+        if self._to_end is not None and (not ok or not self.load_more(key)):
             self._to_end = None
 
     # ------------------------------------------------------------ shared

@@ -219,7 +219,7 @@ async def test_describe_not_found_keeps_the_summary_and_says_why(emulator, aws_e
         assert "Details unavailable: Not found" in state and "r tries again" in state
         assert "gone-job" in text_of(screen.query_one("#identity", Static))
         assert "▶ running" in text_of(screen.query_one("#status", Static))
-        assert screen._timer is None  # not transient: no retry loop
+        assert not screen.will_describe_again  # not transient: no retry loop
 
 
 async def test_access_denied_and_throttling_show_the_error(emulator, aws_env, faults, failed_arn, monkeypatch) -> None:
@@ -264,7 +264,7 @@ async def test_running_job_re_describes_itself_and_measures_rate_and_eta(emulato
         finished = emulator.calls["GetModelInvocationJob"]
         await pilot.pause(0.3)
         assert emulator.calls["GetModelInvocationJob"] == finished  # terminal: no more describes
-        assert screen._timer is None
+        assert not screen.will_describe_again
 
 
 async def test_covered_screen_stops_describing_until_it_shows_again(emulator, aws_env, running_arn, monkeypatch) -> None:
@@ -276,7 +276,7 @@ async def test_covered_screen_stops_describing_until_it_shows_again(emulator, aw
         host.push_screen(HelpScreen())
         # The push is immediate, the suspend an event the detail screen handles later: until it
         # has (its timer paused) and the describe in flight has landed, a describe may still start.
-        await wait_for(pilot, lambda: screen._suspended and not screen._describing)
+        await wait_for(pilot, lambda: screen.covered and not screen.describing)
         covered = emulator.calls["GetModelInvocationJob"]
         await pilot.pause(0.4)
         assert emulator.calls["GetModelInvocationJob"] == covered

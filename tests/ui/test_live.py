@@ -96,3 +96,30 @@ async def test_unmarked_jobs_get_one_toast_per_refresh_for_failures_by_default(m
         await pilot.press("r")
         await wait_for(pilot, lambda: all(table.view[table.view.index_of(job.arn)].phase.terminal for job in running))
         assert [notice for notice in app.notices if "finished" in notice] == ["2 jobs finished: 2 failed"]
+
+
+async def test_load_to_end_pages_until_the_view_is_exhausted(make_app, world) -> None:
+    app = make_app(kinds=["bedrock"], page_size=50)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0 and app.live.idle)
+        loaded: list[int] = []
+        app.live.load_to_end(None, lambda: loaded.append(app.table.row_count))
+        await wait_for(pilot, lambda: app.table.view.all_loaded and app.live.idle)
+        assert app.table.row_count == len(world.jobs("bedrock")) == loaded[-1]
+        assert loaded == sorted(loaded) and len(loaded) >= 2
+
+
+async def test_cancel_paging_stops_load_to_end_after_the_page_in_flight(make_app, world) -> None:
+    app = make_app(kinds=["bedrock"], page_size=50)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0 and app.live.idle)
+        loaded: list[int] = []
+
+        def progress() -> None:
+            loaded.append(app.table.row_count)
+            if len(loaded) == 2:
+                app.live.cancel_paging()
+
+        app.live.load_to_end(None, progress)
+        await wait_for(pilot, lambda: len(loaded) == 2 and app.live.idle)
+        assert not app.table.view.all_loaded and app.table.row_count == loaded[-1]

@@ -98,6 +98,21 @@ class DetailScreen(Screen[None]):
         self._show()
         self.action_describe_now()
 
+    @property
+    def describing(self) -> bool:
+        """A describe is in flight."""
+        return self._describing
+
+    @property
+    def covered(self) -> bool:
+        """Another screen is on top: no describes are started."""
+        return self._suspended
+
+    @property
+    def will_describe_again(self) -> bool:
+        """A describe is scheduled (the job can still change and retrying can help)."""
+        return self._timer is not None
+
     def on_screen_suspend(self) -> None:
         self._suspended = True
         if self._timer is not None:
