@@ -126,6 +126,7 @@ def header_state(
         failing_since=min(since) if since else None,
         retry_at=retry_at if failing else None,
         transient=bool(failing) and all(state.problem.transient for state in failing),  # type: ignore[union-attr]
+        cached=any(state.cached for state in shown_states(states, key)),
     )
 
 

@@ -10,6 +10,8 @@ from textual.app import App
 from tui.aws import AwsPool
 from tui.cache import JobCache
 from tui.clock import fixed_clock
+from tui.config import Settings
+from tui.live import LiveService
 from tui.local import LocalStore
 from tui.models import Filters, Job, JobKind, Phase, RecordCounts
 from tui.refresh import RefreshEngine
@@ -31,7 +33,8 @@ class HistoryHost(App[None]):
     async def on_mount(self) -> None:
         page = await self.engine.states[0].source.list_page(Filters())
         job = next(job for job in page.jobs if job.arn == self.arn)
-        self.push_screen(DetailScreen(job, self.engine, fixed_clock(self.now), history=self.local.history(job.arn)))
+        live = LiveService(self, self.engine, Settings(), fixed_clock(self.now), local=self.local)
+        self.push_screen(DetailScreen(job, live))
 
     async def on_unmount(self) -> None:
         await self.pool.close()
