@@ -94,8 +94,8 @@ async def test_filters_sort_interval_and_panes_come_back_and_fresh_starts_withou
     app = make_app(kinds=["bedrock"], local=first)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.live.idle)
-        app.engine.set_filters(dataclasses.replace(app.engine.filters, status="running"))
-        app.engine.set_sort("name", False)
+        app.live.engine.set_filters(dataclasses.replace(app.live.engine.filters, status="running"))
+        app.live.engine.set_sort("name", False)
         app.live.relist()
         await wait_for(pilot, lambda: app.live.idle)
         pane = app.screen.query_one(SourcePane)
@@ -108,7 +108,7 @@ async def test_filters_sort_interval_and_panes_come_back_and_fresh_starts_withou
     second = LocalStore()
     assert second.saved.filters.filters() == Filters(status="running")
     again = make_app(kinds=["bedrock"], local=second)
-    assert again.engine.filters == Filters(status="running") and again.engine.sort == ("name", False)
+    assert again.live.engine.filters == Filters(status="running") and again.live.engine.sort == ("name", False)
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert again.screen.query_one(SourcePane).display is shown
@@ -117,5 +117,5 @@ async def test_filters_sort_interval_and_panes_come_back_and_fresh_starts_withou
 
     fresh = LocalStore(fresh=True)
     clean = make_app(kinds=["bedrock"], local=fresh)
-    assert clean.engine.filters == Filters() and clean.engine.states[0].loaded == 0
+    assert clean.live.engine.filters == Filters() and clean.live.engine.states[0].loaded == 0
     fresh.close()
