@@ -354,7 +354,11 @@ async def test_a_hanging_endpoint_is_a_problem_after_the_call_timeout_and_recove
     timer = [0.0]  # the loop's monotonic clock, moved by the test instead of waited for
     options = {"call_timeout": 3.0, "monotonic": lambda: timer[0]}
     async with emulated(world, ["bedrock", "personalize"], faults=faults, engine_options=options) as (server, engine):
-        await refresh(engine)
+        for _ in range(10):  # on a busy machine a first call (clients, service models) can take over 3 s
+            engine.retry_now()
+            await refresh(engine)
+            if all(state.loaded == 20 for state in engine.states):
+                break
         assert all(state.problem is None for state in engine.states)
         faults.hang = 1.0  # accepts every call and never answers
         await refresh(engine)
