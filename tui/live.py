@@ -7,13 +7,16 @@ screen or a dialog is broken. It owns the refresh engine's loop and paging:
 - paging: `load_more(key)` one page at a time, `load_to_end(key)` until the view is exhausted,
   `cancel_paging()`;
 - the start-up prefetch (applied before the first frame when it has already landed);
-- announcing finished jobs and source notices (toasts, bell, OSC 9) on any screen.
+- announcing finished jobs and source notices (toasts, bell, OSC 9) on any screen;
+- keeping rows, progress and state in the local cache after each apply (`tui.local`).
 
 Workers only fetch. The fetched batch is applied on the App's message queue, in one
 synchronous step: every subscriber's `around` context wraps the engine's apply (a visible
-table keeps its cursor on its job), then every subscriber hears the `Update`. A covered
+table keeps its cursor on its job), then every subscriber hears the `LiveUpdate`. A covered
 screen's `around` does nothing and its `on_update` skips rendering; it re-syncs from the
-engine when it is shown again.
+engine when it is shown again (`ScreenLink` does that bookkeeping for a screen). Named
+`LiveUpdate`, not `Update`: a screen method `_on_update` would be Textual's handler of its own
+`events.Update`.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ UpdateKind = Literal["refresh", "page", "loading", "controls"]
 
 
 @dataclass(frozen=True, slots=True)
-class Update:
+class LiveUpdate:
     """What changed: a refresh or a page was applied, a page fetch began ("loading"), or
     pause / interval changed ("controls"). `first`: the first refresh since the listing
     (re)started, where every row is new. `ok`: a page landed without a problem."""
@@ -62,7 +65,7 @@ class Update:
 
 @dataclass(eq=False, slots=True)
 class _Subscriber:
-    on_update: Callable[[Update], None]
+    on_update: Callable[[LiveUpdate], None]
     around: Callable[[], AbstractContextManager[None]] | None
 
 
@@ -121,9 +124,9 @@ class LiveService:
         return self._started and not self._refreshing and not self._paging
 
     def subscribe(
-        self, on_update: Callable[[Update], None], around: Callable[[], AbstractContextManager[None]] | None = None
+        self, on_update: Callable[[LiveUpdate], None], around: Callable[[], AbstractContextManager[None]] | None = None
     ) -> Callable[[], None]:
-        """Hear every `Update`; `around()` wraps each apply. Returns the unsubscribe call."""
+        """Hear every `LiveUpdate`; `around()` wraps each apply. Returns the unsubscribe call."""
         subscriber = _Subscriber(on_update, around)
         self._subscribers.append(subscriber)
         return lambda: self._subscribers.remove(subscriber)
@@ -181,7 +184,7 @@ class LiveService:
         self._refresh_done()
         self._announce(delta)
         self._remember(delta)
-        self._publish(Update("refresh", delta, first=first))
+        self._publish(LiveUpdate("refresh", delta, first=first))
 
     def _refresh_done(self) -> None:
         self._refreshing = False
@@ -213,7 +216,7 @@ class LiveService:
         else:
             self._paging = False
             self._to_end = None
-        self._publish(Update("controls"))
+        self._publish(LiveUpdate("controls"))
 
     # ------------------------------------------------------------ controls
 
@@ -224,7 +227,7 @@ class LiveService:
             self._stop_timer()
         else:
             self.refresh_now()
-        self._publish(Update("controls"))
+        self._publish(LiveUpdate("controls"))
 
     def step_interval(self, step: int) -> None:
         """`+` waits longer between refreshes, `-` less: along INTERVALS, 2 s to 10 min."""
@@ -242,7 +245,7 @@ class LiveService:
         self.interval = seconds
         if self._started and not self._refreshing:
             self._arm()
-        self._publish(Update("controls"))
+        self._publish(LiveUpdate("controls"))
 
     def set_filters(self, filters: Filters) -> None:
         """Show only jobs matching `filters`: every source lists again from its first page."""
@@ -289,7 +292,7 @@ class LiveService:
     async def _fetch_page(self, key: SourceKey | None) -> None:
         fetch = asyncio.ensure_future(self.engine.fetch_next_page(key))
         await asyncio.sleep(0)  # the engine marks the source loading as the fetch starts
-        self.app.call_later(self._publish, Update("loading", key=key))
+        self.app.call_later(self._publish, LiveUpdate("loading", key=key))
         try:
             batch = await fetch
         except Exception as exc:  # noqa: BLE001 - a bug, not an AWS error
@@ -305,7 +308,7 @@ class LiveService:
         self._announce(delta)
         self._remember(delta)
         ok = batch is not None and batch.problem is None
-        self._publish(Update("page", delta, key=key, ok=ok))
+        self._publish(LiveUpdate("page", delta, key=key, ok=ok))
         self._continue_to_end(key, ok)
 
     def _continue_to_end(self, key: SourceKey | None, ok: bool) -> None:
@@ -327,7 +330,7 @@ class LiveService:
                     stack.enter_context(subscriber.around())
             yield
 
-    def _publish(self, update: Update) -> None:
+    def _publish(self, update: LiveUpdate) -> None:
         if update.kind == "controls":
             self.remember_state()
         for subscriber in list(self._subscribers):
@@ -370,13 +373,13 @@ class ScreenLink:
     """A screen's subscription: it renders each update only while it is shown.
 
     While covered (another screen on top) the link skips rendering and holds `keep()` (e.g.
-    the table's `keeping_position`) across every apply, so on `shown()` the cursor is back on
+    the table's `keeping_position`) across every apply, so on `show()` the cursor is back on
     its job and the screen draws the current state at once. While shown, `keep()` wraps each
     apply instead. A link starts covered: the screen is not shown until it is resumed.
     """
 
     def __init__(
-        self, live: LiveService, render: Callable[[Update], None], keep: Callable[[], AbstractContextManager[None]]
+        self, live: LiveService, render: Callable[[LiveUpdate], None], keep: Callable[[], AbstractContextManager[None]]
     ) -> None:
         self.covered = True
         self._render, self._keep = render, keep
@@ -402,6 +405,6 @@ class ScreenLink:
     def _around(self) -> AbstractContextManager[None]:
         return contextlib.nullcontext() if self.covered else self._keep()
 
-    def _changed(self, update: Update) -> None:
+    def _changed(self, update: LiveUpdate) -> None:
         if not self.covered:
             self._render(update)

@@ -23,7 +23,7 @@ from .. import viewmodel
 from ..actions import JobActions
 from ..dialogs import StatusFilterScreen
 from ..keys import Where, bindings
-from ..live import LiveService, ScreenLink, Update
+from ..live import LiveService, ScreenLink, LiveUpdate
 from ..models import Filters, Job, SourceKey
 from ..stylesheets import stylesheet
 from ..widgets.header import MonitorHeader
@@ -98,7 +98,7 @@ class MonitorScreen(Screen[None]):
         if self.table.near_end:
             self.live.load_more(self.key)
 
-    def _live_changed(self, update: Update) -> None:
+    def _live_changed(self, update: LiveUpdate) -> None:
         """Render what the live service just applied (only while shown: see ScreenLink)."""
         if update.kind == "loading":
             self.table.sync_lines()
