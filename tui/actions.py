@@ -10,8 +10,6 @@ they reach a toast; toasts are plain text.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .clipboard import copy_to_clipboard
@@ -64,26 +62,12 @@ class JobActions:
         self.live.remember_state()
 
     def export(self, jobs: list[Job]) -> None:
-        """`ctrl+s`: ask where and in which format, then write the rows in a thread."""
-        from .export import default_export_path
+        """`ctrl+s`: ask where and in which format; the dialog writes the rows (in a thread) and
+        stays open, with the path as typed, when they cannot be written there."""
+        from .export import default_export_path, export_rows
 
-        def chosen(answer: tuple[Path, str] | None) -> None:
-            if answer is not None:
-                self.app.run_worker(
-                    partial(self._export, jobs, *answer), name="export", group="export", thread=True, exit_on_error=False
-                )
-
-        self.app.push_screen(ExportScreen(default_export_path(self.live.clock().astimezone(), "csv")), chosen)
-
-    def _export(self, jobs: list[Job], path: Path, fmt: str) -> None:
-        from .export import ExportError, export_rows
-
-        try:
-            count = export_rows(jobs, path, fmt)  # type: ignore[arg-type]
-        except ExportError as error:
-            self.app.call_from_thread(self.app.notify, str(error), severity="error", markup=False)
-        else:
-            self.app.call_from_thread(self.app.notify, f"Exported {count:,} rows to {path}", markup=False)
+        default = default_export_path(self.live.clock().astimezone(), "csv")
+        self.app.push_screen(ExportScreen(default, lambda path, fmt: export_rows(jobs, path, fmt)))  # type: ignore[arg-type]
 
     def stop(self, job: Job, after: Callable[[], None] | None = None) -> None:
         """`x`: refuse with a sentence, or ask, then stop; `after` runs once AWS has answered."""

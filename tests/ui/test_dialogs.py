@@ -7,10 +7,12 @@ from typing import Callable
 
 from textual.app import App
 from textual.screen import Screen
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 
 from tui.dialogs import ConfirmStopScreen, ExportScreen, StatusFilterScreen, stop_refusal
+from tui.export import ExportError
 from tui.models import Job, JobKind, Phase
+from ui_rows import wait_for
 
 SIZE = (120, 40)
 ARN = "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/k3x9q2m8w1zt"
@@ -199,3 +201,28 @@ async def test_status_filter_escape_and_ctrl_c_cancel() -> None:
             await pilot.press(key)
             assert app.answers == [None], key
             assert app.return_code is None
+
+
+async def test_export_that_fails_stays_open_with_the_path_as_typed_and_says_why(tmp_path) -> None:
+    written: list[tuple[Path, str]] = []
+
+    def write(path: Path, fmt: str) -> int:
+        if not path.parent.is_dir():
+            raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
+        path.write_text("x")
+        written.append((path, fmt))
+        return 3
+
+    missing = tmp_path / "no-such-folder" / "jobs.csv"
+    app = DialogHost(lambda: ExportScreen(missing, write))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        error = app.screen.query_one("#export-error", Static)
+        await wait_for(pilot, lambda: "does not exist" in str(error.render()))
+        assert isinstance(app.screen, ExportScreen) and app.answers == []
+        path_input = app.screen.query_one(Input)
+        assert path_input.value == str(missing) and path_input.has_focus
+        await pilot.press("ctrl+u", *str(tmp_path / "jobs.json"), "enter")
+        await wait_for(pilot, lambda: app.answers != [])
+        assert app.answers == [(tmp_path / "jobs.json", "json")] and written == app.answers
+        assert (tmp_path / "jobs.json").read_text() == "x"
