@@ -97,7 +97,7 @@ SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
             Key("pageup", "page_up", "page up / down", T, shown="PgUp PgDn"),
             Key("pagedown", "page_down", "", T),
             Key("home,g", "first", "first row", T),
-            Key("end,G", "last", "last loaded row (and loads the next page)", T),
+            Key("end,G", "last", "the real end: loads every page (Esc stops)", T),
             Key("enter,d", "select", "describe the job (detail screen)", T, footer="Detail"),
             Key("tab", "app.focus_next", "next pane", M),
             Key("h", "toggle_sources", "show / hide the sources pane", M, footer="Sources", command="Show or hide the sources pane"),

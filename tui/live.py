@@ -119,6 +119,11 @@ class LiveService:
         return self._paging
 
     @property
+    def loading_to_end(self) -> bool:
+        """True while `load_to_end` keeps loading pages."""
+        return self._to_end is not None
+
+    @property
     def idle(self) -> bool:
         """Started, and neither a refresh nor a page in flight: what is shown is what was fetched."""
         return self._started and not self._refreshing and not self._paging
@@ -315,10 +320,10 @@ class LiveService:
         if self._to_end is None or self._to_end[0] != key:
             return
         progress = self._to_end[1]
-        if progress is not None:
-            progress()  # may cancel
-        if self._to_end is not None and (not ok or not self.load_more(key)):
+        if not ok or not (self._paging or self.load_more(key)):  # a screen may have asked already
             self._to_end = None
+        if progress is not None:  # after the decision: `loading_to_end` says whether it goes on
+            progress()
 
     # ------------------------------------------------------------ shared
 

@@ -1,4 +1,5 @@
-"""Infinite scroll over 10,000 jobs: End until everything is loaded, every job exactly once."""
+"""End goes to the real end: one press loads every page, the cursor following the last row;
+Esc or a movement key stops it; Home is instant after it."""
 
 from __future__ import annotations
 
@@ -16,22 +17,43 @@ def world(fixed_now) -> World:
     return World(jobs_per_kind=JOBS, seed=3, speed=0, now=fixed_now)
 
 
-async def test_end_pages_through_ten_thousand_jobs_once_each(make_app, world, emulator) -> None:
-    app = make_app(kinds=["bedrock"])
+def status_line(table) -> str:  # noqa: ANN001
+    return table.render_line(table.size.height - 1).text
+
+
+async def test_one_end_reaches_the_oldest_of_ten_thousand_jobs_each_once(make_app, world, emulator) -> None:
+    app = make_app(kinds=["bedrock"], page_size=1000)
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.table
-        await wait_for(pilot, lambda: table.row_count > 0)
+        await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
         assert table.row_count < JOBS
-        while not table.view.all_loaded:  # each End loads one more page, however long it takes
-            loaded = table.row_count
-            await pilot.press("end")
-            await wait_for(pilot, lambda: table.row_count > loaded or table.view.all_loaded, timeout=30)
-        await wait_for(pilot, lambda: table.view.all_loaded and not app.live.paging, timeout=30)
-        shown = [table.view[index].arn for index in range(table.row_count)]
-        expected = [job["jobArn"] for job in world.jobs(JobKind.BEDROCK)]
-        assert shown == expected
         await pilot.press("end")
-        assert table.cursor == JOBS - 1
+        assert table.to_end and "so far · Esc stops" in status_line(table)
+        await wait_for(pilot, lambda: table.view.all_loaded and app.live.idle, timeout=60)
+        expected = [job["jobArn"] for job in world.jobs(JobKind.BEDROCK)]
+        assert [table.view[index].arn for index in range(table.row_count)] == expected
+        assert table.current_job.arn == expected[-1]  # the cursor followed the last row
         assert table.scroll_offset.y == JOBS - table.data_height
-        assert "10,000 jobs · all loaded" in table.render_line(table.size.height - 1).text
-        assert emulator.calls["ListModelInvocationJobs"] <= 1 + JOBS // 1000 + 2
+        assert not table.to_end and "10,000 jobs · all loaded" in status_line(table)
+        assert emulator.calls["ListModelInvocationJobs"] <= JOBS // 1000 + 3
+        await pilot.press("home")
+        assert table.cursor == 0 and table.scroll_offset.y == 0
+
+
+@pytest.mark.parametrize("key", ["escape", "up", "k", "pageup", "home"])
+async def test_escape_or_a_movement_key_stops_loading_to_the_end(make_app, world, emulator, key) -> None:
+    app = make_app(kinds=["bedrock"], page_size=100)
+    async with app.run_test(size=(100, 20)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
+        await pilot.press("end")
+        await wait_for(pilot, lambda: table.row_count >= 300)
+        await pilot.press(key)
+        assert not table.to_end and not app.live.loading_to_end
+        await wait_for(pilot, lambda: app.live.idle)
+        stopped_at, calls = table.row_count, emulator.calls["ListModelInvocationJobs"]
+        assert stopped_at < JOBS and "Esc stops" not in status_line(table)
+        app.live.refresh_now()  # one more round trip: no page was asked for meanwhile
+        await wait_for(pilot, lambda: emulator.calls["ListModelInvocationJobs"] > calls and app.live.idle)
+        assert table.row_count == stopped_at
+        assert emulator.calls["ListModelInvocationJobs"] == calls + 1

@@ -112,6 +112,19 @@ class MonitorScreen(Screen[None]):
         if (update.kind == "refresh" or paged_here) and self.table.near_end:
             self.live.load_more(self.key)
 
+    def on_job_table_end_wanted(self, _message: JobTable.EndWanted) -> None:
+        self.live.load_to_end(self.key, self._end_page)
+
+    def _end_page(self) -> None:
+        """After each page of End: the cursor on the last row; the end (or a failed page) stops it."""
+        if not self._covered:
+            self.table.follow_end()
+        if not self.live.loading_to_end:
+            self.table.end_stopped()
+
+    def on_job_table_end_stopped(self, _message: JobTable.EndStopped) -> None:
+        self.live.cancel_paging()
+
     def on_job_table_near_end(self, _message: JobTable.NearEnd) -> None:
         if self.table.near_end:  # still: rows may have landed since it was posted
             self.live.load_more(self.key)
@@ -194,7 +207,10 @@ class MonitorScreen(Screen[None]):
         return True
 
     def action_clear_filters(self) -> None:
-        """Esc: close the name box (clearing its filter), else clear every filter."""
+        """Esc: stop loading to the end, else close the name box (clearing its filter), else
+        clear every filter."""
+        if self.table.stop_end():
+            return
         filters = self.engine.filters
         if self._hide_name_filter():
             if filters.name:

@@ -118,6 +118,28 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, JobTable.NearEnd)
 
+    class EndWanted(Message):
+        """End (or `G`) with more rows to come: load every page; the cursor follows the last row."""
+
+        def __init__(self, table: JobTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> JobTable:
+            return self.table
+
+    class EndStopped(Message):
+        """A movement key (or Esc) while loading to the end: stop after the page in flight."""
+
+        def __init__(self, table: JobTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> JobTable:
+            return self.table
+
     class Selected(Message):
         """Enter (or `d`) on a job: show its detail."""
 
@@ -156,6 +178,8 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.sort_marker: tuple[str, bool] = ("created", True)
         """(column, descending): the header shows ↓ or ↑ after that column's title."""
         self.marked: set[str] = set()
+        self.to_end = False
+        """End was pressed and more rows are coming: the cursor follows the last row."""
         self._flashed: set[str] = set()
         self._flash_timer: Timer | None = None
         self._strips: LRUCache[Hashable, Strip] = LRUCache(1024)
@@ -186,6 +210,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._view = view
         self.kinds = kinds
         self.several_places = several_places
+        self.to_end = False
         self._flashed.clear()
         self.set_reactive(JobTable.cursor, 0)
         self._update_virtual_size()
@@ -336,29 +361,60 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         elif height and self.cursor >= top + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
+    def follow_end(self) -> None:
+        """After each page while loading to the end: the cursor on the new last row."""
+        if not self.to_end:
+            return
+        self.cursor = self.row_count - 1
+        if self._view is None or self._view.all_loaded:
+            self.end_stopped()
+
+    def stop_end(self) -> bool:
+        """Stop loading to the end (a movement key, Esc); True when it was loading."""
+        if not self.to_end:
+            return False
+        self.end_stopped()
+        self.post_message(self.EndStopped(self))
+        return True
+
+    def end_stopped(self) -> None:
+        """Loading to the end is over (the end was reached, a page failed, or it was stopped)."""
+        if self.to_end:
+            self.to_end = False
+            self.sync_lines()
+
     def action_cursor_up(self) -> None:
+        self.stop_end()
         self.cursor -= 1
 
     def action_cursor_down(self) -> None:
+        self.stop_end()
         self.cursor += 1
 
     def action_page_up(self) -> None:
+        self.stop_end()
         page = max(1, self.data_height - 1)
         self.scroll_to(y=self.scroll_offset.y - page, animate=False, immediate=True)
         self.cursor -= page
 
     def action_page_down(self) -> None:
+        self.stop_end()
         page = max(1, self.data_height - 1)
         self.scroll_to(y=self.scroll_offset.y + page, animate=False, immediate=True)
         self.cursor += page
 
     def action_first(self) -> None:
+        self.stop_end()
         self.cursor = 0
 
     def action_last(self) -> None:
-        """The last loaded row; if more exist, ask for them (End keeps loading)."""
+        """The last row: the last loaded one now, and, while more exist, every page until the
+        end (the cursor follows; Esc or a movement key stops)."""
         self.cursor = self.row_count - 1
-        self.check_near_end()
+        if self._view is not None and not self._view.all_loaded and not self.to_end:
+            self.to_end = True
+            self.sync_lines()
+            self.post_message(self.EndWanted(self))
 
     def action_select(self) -> None:
         job = self.current_job
@@ -554,6 +610,8 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         if self._view is None:
             return "loading…"
         position = f"  ·  {self.cursor + 1:,} of {len(self._view):,}" if len(self._view) else ""
+        if self.to_end:
+            return f"loading · {len(self._view):,} so far · Esc stops"
         if self.failing and not self._view.all_loaded:
             return f"{len(self._view):,} loaded · nothing more can load while the source fails" + position
         return self._view.status_line() + position
