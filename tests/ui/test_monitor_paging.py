@@ -57,3 +57,21 @@ async def test_escape_or_a_movement_key_stops_loading_to_the_end(make_app, world
         await wait_for(pilot, lambda: emulator.calls["ListModelInvocationJobs"] > calls and app.live.idle)
         assert table.row_count == stopped_at
         assert emulator.calls["ListModelInvocationJobs"] == calls + 1
+
+
+async def test_a_terminal_resized_to_40x10_mid_load_shows_what_fits(make_app, world) -> None:
+    app = make_app(kinds=["bedrock"], page_size=200)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
+        await pilot.press("end")
+        await pilot.resize_terminal(40, 10)
+        await wait_for(pilot, lambda: table.row_count >= 1000)
+        await pilot.press("slash", *"[b]\x1b", "escape", "question_mark")
+        await pilot.pause()
+        await pilot.press("escape", "k")
+        await pilot.pause()
+        lines = [table.render_line(y).text for y in range(table.size.height)]
+        assert table.size.width <= 40 and all(len(line) == len(lines[0]) <= 40 for line in lines)
+        assert lines[0].split()[0] == "NAME"
+        assert app.return_code is None  # no crash: the app still runs

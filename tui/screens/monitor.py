@@ -10,7 +10,8 @@ holds the cursor's job; when shown again it draws the current state at once.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,7 +28,8 @@ from ..live import LiveService, ScreenLink, LiveUpdate
 from ..models import Filters, Job, SourceKey
 from ..stylesheets import stylesheet
 from ..widgets.header import MonitorHeader
-from ..widgets.job_table import JobTable
+from ..widgets.job_table import JobTable, RowView
+from ..widgets.narrow import NarrowedView
 from ..widgets.source_list import SourceList, SourcePane
 from .commands import MonitorCommands
 from .detail import DetailScreen
@@ -54,7 +56,9 @@ class MonitorScreen(Screen[None]):
         self.key: SourceKey | None = None
         """The source the table shows; None for all of them."""
         self._shown = 0
-        self._link = ScreenLink(live, self._live_changed, lambda: self.table.keeping_position())
+        self._narrowed: NarrowedView | None = None
+        """`/` as you type: the loaded rows whose name matches (None: no narrowing)."""
+        self._link = ScreenLink(live, self._live_changed, self._keeping_position)
 
     def compose(self) -> ComposeResult:
         yield MonitorHeader(zone=self.live.settings.timezone, id="header")
@@ -62,7 +66,7 @@ class MonitorScreen(Screen[None]):
             with SourcePane(id="sources-pane"):
                 yield SourceList(id="sources")
             with Vertical(id="main"):
-                name_filter = Input(placeholder="name contains… (Enter apply · Esc clear)", id="name-filter")
+                name_filter = Input(placeholder="name contains… (! negates · Enter asks the service too · Esc restores)", id="name-filter")
                 name_filter.cursor_blink = False
                 yield name_filter
                 yield JobTable(clock=self.live.clock, columns=self.live.settings.columns, zone=self.live.settings.timezone, id="jobs")
@@ -140,7 +144,7 @@ class MonitorScreen(Screen[None]):
         self.live.remember_state()
         members = viewmodel.shown_states(states, self.key)
         self.table.show_view(
-            self.engine.view(self.key),
+            self._view_for(self.key),
             kinds=frozenset(state.key.kind for state in members),
             several_places=viewmodel.several_places(members),
         )
@@ -161,7 +165,27 @@ class MonitorScreen(Screen[None]):
             engine.states, self.key, sort=engine.sort, filters=engine.filters,
             paused=live.paused, interval=live.interval, retry_at=live.retry_at,
         )  # fmt: skip
+        if self._narrowed is not None:
+            typed = f'loaded names ~ "{self._narrowed.pattern}"'
+            header = dataclasses.replace(header, filters=" · ".join(filter(None, (typed, header.filters))))
         self.query_one(MonitorHeader).show(header, live.clock())
+
+    @contextmanager
+    def _keeping_position(self) -> Iterator[None]:
+        """Around each apply: the cursor stays on its job, and narrowed rows are matched again
+        before the table looks for its jobs."""
+        with self.table.keeping_position():
+            yield
+            if self._narrowed is not None:
+                self._narrowed.refilter()
+
+    def _view_for(self, key: SourceKey | None) -> RowView:
+        """The engine's rows of `key`, narrowed by `/` while a pattern is typed."""
+        view = self.engine.view(key)
+        if self._narrowed is not None:
+            self._narrowed = NarrowedView(view, self._narrowed.pattern)
+            return self._narrowed
+        return view
 
     def _tick_header(self) -> None:
         self.query_one(MonitorHeader).tick(self.live.clock())
@@ -189,14 +213,33 @@ class MonitorScreen(Screen[None]):
 
     def action_filter_name(self) -> None:
         name_filter = self.query_one("#name-filter", Input)
-        name_filter.value = self.engine.filters.name
+        name_filter.value = self._narrowed.pattern if self._narrowed is not None else self.engine.filters.name
         name_filter.add_class("-shown")
         name_filter.focus()
 
+    @on(Input.Changed, "#name-filter")
+    def _name_typed(self, event: Input.Changed) -> None:
+        """Narrow the loaded rows as the pattern is typed; nothing is fetched."""
+        if event.input.has_class("-shown"):
+            self._narrow(event.value)
+
+    def _narrow(self, pattern: str) -> None:
+        base = self.engine.view(self.key)
+        self._narrowed = NarrowedView(base, pattern) if pattern else None
+        with self.table.keeping_position():
+            self.table.view = self._narrowed if self._narrowed is not None else base
+        self._update_panes()
+
     @on(Input.Submitted, "#name-filter")
     def _name_submitted(self, event: Input.Submitted) -> None:
+        """Enter: where the service can filter by name (a pattern without `!`), list again
+        with it, which also finds matches not loaded yet; a `!` pattern stays on the loaded rows."""
         self._hide_name_filter()
-        self.apply_filters(dataclasses.replace(self.engine.filters, name=event.value.strip()))
+        pattern = event.value.strip()
+        if pattern.startswith("!"):
+            return
+        self._narrowed = None
+        self.apply_filters(dataclasses.replace(self.engine.filters, name=pattern))
 
     def _hide_name_filter(self) -> bool:
         name_filter = self.query_one("#name-filter", Input)
@@ -211,11 +254,12 @@ class MonitorScreen(Screen[None]):
         clear every filter."""
         if self.table.stop_end():
             return
+        if self._hide_name_filter() or self._narrowed is not None:
+            if self._narrowed is not None:
+                self._narrow("")  # the rows loaded before, as they were: nothing is fetched
+            return
         filters = self.engine.filters
-        if self._hide_name_filter():
-            if filters.name:
-                self.apply_filters(dataclasses.replace(filters, name=""))
-        elif filters.name or filters.status:
+        if filters.name or filters.status:
             self.apply_filters(dataclasses.replace(filters, name="", status=""))
 
     def action_filter_status(self) -> None:
@@ -244,7 +288,7 @@ class MonitorScreen(Screen[None]):
         self._link.release()
         with self.table.keeping_position():
             relisted = self.live.set_sort(column, descending)
-            self.table.view = self.engine.view(self.key)
+            self.table.view = self._view_for(self.key)
             self.table.sort_marker = self.engine.sort
         if relisted:
             self._show_source(self._shown)

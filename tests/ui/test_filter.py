@@ -1,0 +1,68 @@
+"""`/` like k9s: the loaded rows narrow as you type (literal, any case, `!` negates), nothing is
+fetched; Esc restores the rows loaded before, also without fetching."""
+
+from __future__ import annotations
+
+from tui.widgets.narrow import NarrowedView, name_matcher
+from ui_rows import ListView, header, make_job, wait_for
+
+
+def list_calls(emulator) -> int:  # noqa: ANN001
+    return emulator.calls["ListModelInvocationJobs"]
+
+
+def arns(table) -> list[str]:  # noqa: ANN001
+    return [table.view[index].arn for index in range(table.row_count)]
+
+
+async def test_rows_narrow_as_you_type_and_esc_restores_them_without_a_list_call(make_app, emulator) -> None:
+    app = make_app(kinds=["bedrock"], interval=600.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
+        await pilot.press("end")  # more than one page loaded: Esc must bring them all back
+        await wait_for(pilot, lambda: table.view.all_loaded and app.live.idle, timeout=30)
+        before, calls = arns(table), list_calls(emulator)
+        await pilot.press("j", "j")
+        cursor_job = table.current_job
+        word = cursor_job.name.split("-")[0].upper()  # any case
+
+        await pilot.press("slash", *word)
+        narrowed = arns(table)
+        assert narrowed and len(narrowed) < len(before)
+        assert all(word.casefold() in table.view[index].name.casefold() for index in range(table.row_count))
+        assert table.current_job is cursor_job  # it matches, so the cursor stays on it
+        assert f'loaded names ~ "{word}"' in header(app)
+        assert "match · " in table.render_line(table.size.height - 1).text
+
+        await pilot.press("home", "exclamation_mark", "end")  # `!word`: every other row
+        assert sorted(arns(table)) == sorted(set(before) - set(narrowed))
+
+        await pilot.press("escape")
+        assert arns(table) == before
+        assert "loaded names" not in header(app)
+        await pilot.pause()
+        assert list_calls(emulator) == calls  # typing and Esc fetched nothing
+
+
+async def test_a_pattern_of_any_characters_is_literal_and_shown_inert(make_app, emulator) -> None:
+    app = make_app(kinds=["bedrock"], interval=600.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
+        await pilot.press("slash", *".*[b]x")
+        assert table.row_count == 0
+        assert 'loaded names ~ ".*[b]x"' in header(app)
+        await pilot.press("escape")
+        assert table.row_count > 0
+
+
+def test_matching_is_literal_case_insensitive_and_negatable() -> None:
+    assert name_matcher("NIGHT")("nightly-embeddings")
+    assert not name_matcher("!night")("nightly-embeddings") and name_matcher("!night")("daily")
+    assert not name_matcher("a.c")("abc") and name_matcher("a.c")("xa.cx")
+    jobs = [make_job(number, name=name) for number, name in enumerate(["alpha", "beta", "ALPHABET"])]
+    view = NarrowedView(ListView(jobs), "alpha")
+    assert [view[i].name for i in range(len(view))] == ["alpha", "ALPHABET"]
+    assert view.index_of(jobs[2].arn) == 1 and view.index_of(jobs[1].arn) is None
+    assert view.status_line() == "2 match · 3 jobs · all loaded"
