@@ -97,7 +97,7 @@ SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
             Key("pageup", "page_up", "page up / down", T, shown="PgUp PgDn"),
             Key("pagedown", "page_down", "", T),
             Key("home,g", "first", "first row", T),
-            Key("end,G", "last", "the real end: loads every page (Esc stops)", T),
+            Key("end,G", "last", "the real end, every page (Esc stops)", T),
             Key("enter,d", "select", "describe the job (detail screen)", T, footer="Detail"),
             Key("tab", "app.focus_next", "next pane", M),
             Key("h", "toggle_sources", "show / hide the sources pane", M, footer="Sources", command="Show or hide the sources pane"),
@@ -108,9 +108,9 @@ SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
     (
         "Monitor · filter & sort",
         (
-            Key("slash", "filter_name", "filter by name (literal text)", M, footer="Filter", command="Filter by name…"),
+            Key("slash", "filter_name", "filter by name as you type (!x: not x)", M, footer="Filter", command="Filter by name…"),
             Key("f", "filter_status", "filter by phase or raw status", M, command="Filter by status…"),
-            Key("escape", "clear_filters", "clear the filters", M, command="Clear filters"),
+            Key("escape", "clear_filters", "stop End · restore rows · clear filters", M, command="Clear filters"),
             Key("s", "sort", "next sort column", M, footer="Sort"),
             Key("S", "reverse_sort", "reverse the sort", M, command="Reverse the sort"),
         ),
@@ -129,7 +129,7 @@ SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
         (
             Key("c", "copy_arn", "copy the ARN (OSC 52, works over SSH)", M, command="Copy the ARN"),
             Key("y", "copy_json", "copy the job's JSON", M, command="Copy the job's JSON"),
-            Key("o", "console_url", "show and copy the AWS console URL", M, command="Show the console URL"),
+            Key("o", "console_url", "show + copy the AWS console URL", M, command="Show the console URL"),
             Key("m", "mark", "mark: notify when the job finishes", M, command="Mark the job: notify when it finishes"),
             Key("ctrl+s", "export", "export the view to CSV or JSON", M, command="Export the view to CSV or JSON"),
             Key("x", "stop", "stop the job (Bedrock, --allow-stop)", M, command="Stop the job under the cursor"),
@@ -142,7 +142,7 @@ SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
             Key("r", "describe_now", "describe again now", D, footer="Refresh"),
             Key("c", "copy_arn", "copy the ARN", D, footer="Copy ARN"),
             Key("y", "copy_json", "copy the full describe JSON", D, footer="Copy JSON"),
-            Key("o", "console_url", "show and copy the AWS console URL", D, footer="Console URL"),
+            Key("o", "console_url", "show + copy the AWS console URL", D, footer="Console URL"),
             Key("m", "mark", "mark: notify when the job finishes", D, footer="Mark"),
             # in the footer only when stop is enabled; read-only, x says how to enable it
             Key("x", "stop", "stop the job (Bedrock, --allow-stop)", D, footer="Stop"),

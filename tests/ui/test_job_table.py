@@ -222,3 +222,21 @@ async def test_a_viewport_scrolled_away_from_the_cursor_stays_where_it_is() -> N
             view.jobs[:0] = jobs(4)
         assert view[table.scroll_offset.y] is top_job
         assert table.cursor == 4 and table.current_job is view[4]
+
+
+async def test_the_cursor_row_is_one_colour_on_the_cursor_in_every_theme() -> None:
+    view = ListView([make_job(0, status="InProgress"), make_job(1, status="Failed", message="boom")])
+    app = TableApp(view)
+    async with app.run_test(size=(120, 8)) as pilot:
+        table = app.query_one(JobTable)
+        table.focus()
+        for cursor in (0, 1):
+            table.cursor = cursor
+            for theme in sorted(app.available_themes):
+                app.theme = theme
+                await pilot.pause()
+                strip = table.render_line(1 + cursor)
+                colours = {segment.style.color for segment in strip if segment.text.strip()}
+                backgrounds = {segment.style.bgcolor for segment in strip}
+                assert len(colours) == 1 and len(backgrounds) == 1, (theme, cursor, colours)
+                assert colours != backgrounds, theme

@@ -1,0 +1,75 @@
+"""The monitor adapts: the source pane hides with one source or under 100 columns and `h`
+toggles it; the header keeps "paused" and the zone; the retry countdown counts, only while failing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from textual.app import App, ComposeResult
+
+from tui.widgets.header import HeaderState, MonitorHeader
+from tui.widgets.source_list import SourcePane
+from ui_rows import T0, wait_for
+
+
+def pane_shown(app) -> bool:  # noqa: ANN001
+    return app.screen.query_one(SourcePane).display
+
+
+async def test_the_pane_hides_when_narrow_or_alone_and_h_toggles_it(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        assert pane_shown(app)
+        wide = app.table.size.width
+        await pilot.press("h")
+        await pilot.pause()
+        assert not pane_shown(app) and app.table.size.width > wide and app.table.has_focus
+        await pilot.press("h")
+        await pilot.pause()
+        assert pane_shown(app)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert pane_shown(app)  # the user's choice holds
+        await pilot.press("h", "h")
+        await pilot.pause()
+        assert pane_shown(app)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        assert not pane_shown(app)
+    app = make_app(kinds=["bedrock"])
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        assert not pane_shown(app)
+
+
+class HeaderApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield MonitorHeader(zone="utc")
+
+
+FAILING = dict(problem_kinds=("network",), failing=3, sources=3, failing_since=T0, transient=True)
+
+
+async def test_paused_and_the_zone_stay_visible_at_80_columns() -> None:
+    app = HeaderApp()
+    async with app.run_test(size=(80, 3)) as pilot:
+        header = app.query_one(MonitorHeader)
+        header.show(HeaderState("Bedrock invocation · us-east-1 (production-account)", filters='name ~ "x"', live=False, **FAILING), T0)
+        await pilot.pause()
+        right = header.query_one("#header-age")
+        assert "paused" in str(right.render()) and "UTC" in str(right.render())
+        assert right.region.right <= 80 and right.region.width >= len("paused · not updated yet · UTC")
+
+
+async def test_the_retry_countdown_counts_each_second_only_while_failing() -> None:
+    app = HeaderApp()
+    async with app.run_test(size=(120, 3)) as pilot:
+        header = app.query_one(MonitorHeader)
+        header.show(HeaderState("All sources", retry_at=time.monotonic() + 3.5, **FAILING), T0)
+        assert header.counting_down and "retrying in 4 s" in header.text
+        await wait_for(pilot, lambda: "retrying in 2 s" in header.text)
+        header.show(HeaderState("All sources", last_refresh=T0 - dt.timedelta(seconds=1)), T0)
+        assert not header.counting_down and "retrying" not in header.text
