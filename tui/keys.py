@@ -187,9 +187,16 @@ SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
 ALL_KEYS: tuple[Key, ...] = tuple(key for _title, keys in SECTIONS for key in keys)
 
 
+FOOTER_FIRST = ("Help", "Quit")
+"""A narrow footer cuts its end: these come first."""
+
+
 def bindings(where: Where) -> list[Binding]:
-    """The BINDINGS of the class that binds the keys of `where` (explaining rows left out)."""
-    return [key.binding() for key in ALL_KEYS if key.where is where and key.keys]
+    """The BINDINGS of the class that binds the keys of `where` (explaining rows left out),
+    in footer order: `FOOTER_FIRST`, then the help screen's order."""
+    keys = [key for key in ALL_KEYS if key.where is where and key.keys]
+    first = [key for label in FOOTER_FIRST for key in keys if key.footer == label]
+    return [key.binding() for key in first + [key for key in keys if key not in first]]
 
 
 def help_rows(keys: tuple[Key, ...]) -> list[tuple[str, str]]:
