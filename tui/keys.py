@@ -187,7 +187,7 @@ SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
 ALL_KEYS: tuple[Key, ...] = tuple(key for _title, keys in SECTIONS for key in keys)
 
 
-FOOTER_FIRST = ("Help", "Quit")
+FOOTER_FIRST = ("Help", "Back", "Quit")
 """A narrow footer cuts its end: these come first."""
 
 
