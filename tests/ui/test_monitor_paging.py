@@ -28,7 +28,6 @@ async def test_one_end_reaches_the_oldest_of_ten_thousand_jobs_each_once(make_ap
         await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
         assert table.row_count < JOBS
         await pilot.press("end")
-        assert table.to_end and "so far · Esc stops" in status_line(table)
         await wait_for(pilot, lambda: table.view.all_loaded and app.live.idle, timeout=60)
         expected = [job["jobArn"] for job in world.jobs(JobKind.BEDROCK)]
         assert [table.view[index].arn for index in range(table.row_count)] == expected
@@ -41,13 +40,16 @@ async def test_one_end_reaches_the_oldest_of_ten_thousand_jobs_each_once(make_ap
 
 
 @pytest.mark.parametrize("key", ["escape", "up", "k", "pageup", "home"])
-async def test_escape_or_a_movement_key_stops_loading_to_the_end(make_app, world, emulator, key) -> None:
+async def test_escape_or_a_movement_key_stops_loading_to_the_end(make_app, world, emulator, faults, key) -> None:
     app = make_app(kinds=["bedrock"], page_size=100)
     async with app.run_test(size=(100, 20)) as pilot:
         table = app.table
         await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
+        faults.latency = 0.05  # 100 pages take a while: long enough to be stopped
         await pilot.press("end")
         await wait_for(pilot, lambda: table.row_count >= 300)
+        assert table.to_end and "so far · Esc stops" in status_line(table)
+        assert table.cursor == table.row_count - 1  # following the last row
         await pilot.press(key)
         assert not table.to_end and not app.live.loading_to_end
         await wait_for(pilot, lambda: app.live.idle)
