@@ -320,10 +320,10 @@ class LiveService:
         if self._to_end is None or self._to_end[0] != key:
             return
         progress = self._to_end[1]
-        if not ok or not (self._paging or self.load_more(key)):  # a screen may have asked already
-            self._to_end = None
-        if progress is not None:  # after the decision: `loading_to_end` says whether it goes on
-            progress()
+        if progress is not None:
+            progress()  # may cancel
+        if self._to_end is not None and (not ok or not (self._paging or self.load_more(key))):
+            self._to_end = None  # (a page in flight, asked for by a screen, goes on with it)
 
     # ------------------------------------------------------------ shared
 

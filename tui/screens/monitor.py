@@ -107,6 +107,8 @@ class MonitorScreen(Screen[None]):
         if update.kind == "loading":
             self.table.sync_lines()
             return
+        if update.kind == "page" and not update.ok:
+            self.table.end_stopped()  # End stops at a page that failed
         if update.kind == "refresh" and not update.first:  # the first load is all new: nothing to point out
             self.table.flash(update.delta.new | update.delta.changed)
         if update.delta.finished:
@@ -120,11 +122,9 @@ class MonitorScreen(Screen[None]):
         self.live.load_to_end(self.key, self._end_page)
 
     def _end_page(self) -> None:
-        """After each page of End: the cursor on the last row; the end (or a failed page) stops it."""
-        if not self._covered:
+        """After each page of End: the cursor on the last row (the last page ends it)."""
+        if not self._link.covered:
             self.table.follow_end()
-        if not self.live.loading_to_end:
-            self.table.end_stopped()
 
     def on_job_table_end_stopped(self, _message: JobTable.EndStopped) -> None:
         self.live.cancel_paging()
