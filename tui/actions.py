@@ -13,10 +13,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .clipboard import copy_to_clipboard
-from .console_url import console_url
 from .dialogs import ConfirmStopScreen, ExportScreen, stop_refusal
 from .models import Job, JobDetail, Problem
-from .output import job_json
+from .output import ARN_REFUSED, clipboard_arn, console_link, job_json
 from .sanitize import clean
 from .viewmodel import source_title
 
@@ -34,7 +33,12 @@ class JobActions:
         self.app = live.app
 
     def copy_arn(self, job: Job) -> None:
-        copy_to_clipboard(self.app, job.arn)
+        """Only a well-formed ARN: what a service calls an ARN may carry a newline or a command."""
+        arn = clipboard_arn(job.arn)
+        if arn is None:
+            self.app.notify(ARN_REFUSED, severity="warning", markup=False)
+            return
+        copy_to_clipboard(self.app, arn)
         self.app.notify(f"Copied the ARN of {_name(job)}", markup=False)
 
     def copy_json(self, job: Job, detail: JobDetail | None = None) -> None:
@@ -44,7 +48,7 @@ class JobActions:
         self.app.notify(f"Copied the {what} of {_name(job)} as JSON", markup=False)
 
     def copy_console_url(self, job: Job) -> None:
-        url = clean(console_url(job))
+        url = console_link(job)
         copy_to_clipboard(self.app, url)
         self.app.notify(f"{url}\n(copied)", title="Console URL", markup=False, timeout=10)
 

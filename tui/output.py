@@ -8,7 +8,8 @@ One policy, whatever the way out (DESIGN.md, "Output policy"):
   cell a spreadsheet would run as a formula gets a leading apostrophe: the same cells in
   `batchtop ls --format csv` and in the export.
 - Table text goes through `sanitize.clean`, capped to its column.
-- The clipboard takes an ARN only when it is a well-formed ARN, and a job's JSON as inert JSON.
+- The clipboard takes an ARN only when it is a well-formed ARN, a job's JSON as inert JSON, and
+  a console URL as plain ASCII.
 - An OSC 9 notification carries cleaned, capped text that cannot end or extend the sequence.
 """
 
@@ -24,6 +25,7 @@ from typing import Any, TextIO
 from pydantic import TypeAdapter
 from rich.cells import set_cell_size
 
+from .console_url import console_url
 from .models import Job, JobDetail, SourceKey
 from .records import csv_columns, flat_record, job_record
 from .sanitize import clean, is_invisible
@@ -288,6 +290,11 @@ def job_json(job: Job, detail: JobDetail | None) -> str:
     """What `y` copies: the describe result as the service sent it, else the summary row, inert."""
     document = detail.fields if detail is not None else _JOB.dump_python(job, mode="json")
     return inert_json(document, indent=2)
+
+
+def console_link(job: Job) -> str:
+    """What `o` copies and shows: the job's console page, plain ASCII (see console_url.py)."""
+    return clean(console_url(job))
 
 
 # ---------------------------------------------------------------- OSC 9

@@ -25,6 +25,7 @@ from tui.screens import detail as detail_module
 from tui.screens.detail import DetailScreen
 from tui.screens.help import HelpScreen
 from tui.models import Filters
+from tui.output import ARN_REFUSED
 from ui_rows import wait_for
 
 SIZE = (120, 40)
@@ -314,6 +315,21 @@ async def test_copy_json_falls_back_to_the_summary_and_escape_goes_back(emulator
         await pilot.press("escape")
         await pilot.pause()
         assert host.dismissed == 1
+
+
+async def test_c_refuses_an_arn_that_is_not_well_formed_and_y_copies_it_inert(emulator, aws_env) -> None:
+    hostile_arn = "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abc\n`rm -rf ~`\x1b]52;c;ZXZpbA==\x07\u202e"
+    summary = Job(arn=hostile_arn, name="x", kind=JobKind.BEDROCK, source="default/us-east-1/bedrock", status="Failed", phase=Phase.FAILED)
+    host = make_host(emulator, hostile_arn, job=summary)
+    async with host.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(host.screen, DetailScreen))
+        await pilot.press("c")
+        await wait_for(pilot, lambda: ARN_REFUSED in host.notices)
+        assert not host.clipboard
+        await pilot.press("y")
+        await wait_for(pilot, lambda: bool(host.clipboard))
+        assert not any(char in host.clipboard for char in "\x1b\x07\u202e\r")  # escaped, not raw
+        assert json.loads(host.clipboard)["arn"] == hostile_arn
 
 
 class QuittingHost(DetailHost):

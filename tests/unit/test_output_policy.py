@@ -21,6 +21,7 @@ from tui.output import (
     LS_CSV_COLUMNS,
     LsRows,
     clipboard_arn,
+    console_link,
     csv_cell,
     describe_table,
     export_record,
@@ -108,6 +109,9 @@ def test_no_writer_lets_a_control_or_invisible_character_out_and_json_is_lossles
         copied = job_json(jobs[0], detail)
         assert_inert(copied, newlines=True)
         assert json.loads(copied) == (fields if detail else json.loads(job_json(jobs[0], None)))
+
+    link = console_link(jobs[0])
+    assert link.isascii() and link.isprintable() and link.startswith("https://")
 
     copied_arn = clipboard_arn(arn)
     assert copied_arn is None or (copied_arn == arn and re.fullmatch(r"[!-~]+", arn))

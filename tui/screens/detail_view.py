@@ -16,8 +16,9 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from ..console_url import console_url, parse_arn
+from ..console_url import parse_arn
 from ..models import Job, Phase, RecordCounts, split_source_id
+from ..output import console_link
 from ..sanitize import clean, safe_text
 from ..timefmt import Zone, format_age, format_duration, format_time, zone_name
 
@@ -251,7 +252,7 @@ class DetailView:
             ("Profile", safe_text(profile or "default")),
         ]
         rows += _known_rows(self.flat, _IDENTITY_FIELDS)
-        url = clean(console_url(job))
+        url = console_link(job)
         if url:
             rows.append(("Console", Text(url, style=Style(link=url, underline=True))))
         return rows
