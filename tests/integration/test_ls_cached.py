@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from factories import make_job
 from tui.__main__ import main
 from tui.cache import JobCache, cache_path
 from tui.models import Job, JobKind, Phase, RecordCounts
@@ -16,10 +17,8 @@ T0 = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
 
 
 def job(source: str, kind: JobKind, index: int, status: str = "Completed", phase: Phase = Phase.SUCCEEDED) -> Job:
-    return Job(
-        arn=f"arn:{source}:{index}", name=f"{kind.value}-{index}", kind=kind, source=source, status=status,
-        phase=phase, created=T0 - dt.timedelta(minutes=index), records=RecordCounts(10, 5, 5, 0),
-    )
+    return make_job(index, status, arn=f"arn:{source}:{index}", name=f"{kind.value}-{index}", kind=kind, source=source,
+                    phase=phase, created=T0 - dt.timedelta(minutes=index), model="", records=RecordCounts(10, 5, 5, 0))
 
 
 @pytest.fixture

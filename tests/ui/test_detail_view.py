@@ -9,6 +9,7 @@ import json
 from rich.console import Console
 from rich.text import Text
 
+from factories import make_job
 from tui.models import Job, JobDetail, JobKind, Phase, RecordCounts
 from tui.output import job_json
 from tui.screens.detail_view import DetailView, RateMeter, flatten, label_width, rows_table
@@ -31,8 +32,7 @@ def bedrock_job(**changes: object) -> Job:
         "model": "amazon.titan-embed-text-v2:0",
         "records": RecordCounts(total=10_000, processed=4_000, succeeded=3_990, failed=10),
     }
-    fields.update(changes)
-    return Job(**fields)
+    return make_job(**{**fields, **changes})
 
 
 def plain(rows: list[tuple[str, Text]]) -> str:

@@ -9,6 +9,7 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 
+from factories import make_job
 from tui.dialogs import ConfirmStopScreen, ExportScreen, StatusFilterScreen, stop_refusal
 from tui.export import ExportError
 from tui.models import Job, JobKind, Phase
@@ -18,7 +19,7 @@ SIZE = (120, 40)
 ARN = "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/k3x9q2m8w1zt"
 
 
-def make_job(**changes: object) -> Job:
+def dialog_job(**changes: object) -> Job:
     fields: dict[str, object] = {
         "arn": ARN,
         "name": "[bold red]nightly[/] \x1b[31membed\x1b]52;c;aGk=\x07-\u202eredro",
@@ -26,9 +27,11 @@ def make_job(**changes: object) -> Job:
         "source": "default/us-east-1/bedrock",
         "status": "InProgress",
         "phase": Phase.RUNNING,
+        "created": None,
+        "model": "",
+        "records": None,
     }
-    fields.update(changes)
-    return Job(**fields)
+    return make_job(**{**fields, **changes})
 
 
 class DialogHost(App[None]):
@@ -52,7 +55,7 @@ async def settle(pilot) -> None:
 
 
 def confirm_host() -> DialogHost:
-    return DialogHost(lambda: ConfirmStopScreen(make_job(), "Bedrock invocation · us-east-1"))
+    return DialogHost(lambda: ConfirmStopScreen(dialog_job(), "Bedrock invocation · us-east-1"))
 
 
 def test_confirm_stop_snapshot(snap_compare) -> None:
@@ -86,7 +89,7 @@ async def test_ctrl_c_cancels_the_confirmation_and_does_not_quit() -> None:
     class QuitsOnCtrlC(DialogHost):
         BINDINGS = [("ctrl+c", "quit", "Quit")]
 
-    app = QuitsOnCtrlC(lambda: ConfirmStopScreen(make_job(), "Bedrock invocation · us-east-1"))
+    app = QuitsOnCtrlC(lambda: ConfirmStopScreen(dialog_job(), "Bedrock invocation · us-east-1"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+c")
         await pilot.pause()
@@ -98,14 +101,14 @@ async def test_ctrl_c_cancels_the_confirmation_and_does_not_quit() -> None:
 
 
 def test_stop_refusals_say_why() -> None:
-    running = make_job()
+    running = dialog_job()
     assert stop_refusal(running, allow_stop=True) is None
     assert "--allow-stop" in (stop_refusal(running, allow_stop=False) or "")
-    personalize = make_job(kind=JobKind.PERSONALIZE, status="IN PROGRESS")
+    personalize = dialog_job(kind=JobKind.PERSONALIZE, status="IN PROGRESS")
     assert "no API to stop" in (stop_refusal(personalize, allow_stop=True) or "")
-    finished = make_job(status="Failed", phase=Phase.FAILED)
+    finished = dialog_job(status="Failed", phase=Phase.FAILED)
     assert "already finished" in (stop_refusal(finished, allow_stop=True) or "")
-    stopping = make_job(status="Stopping", phase=Phase.STOPPING)
+    stopping = dialog_job(status="Stopping", phase=Phase.STOPPING)
     assert "already stopping" in (stop_refusal(stopping, allow_stop=True) or "")
 
 

@@ -4,7 +4,8 @@ fetched; Esc restores the rows loaded before, also without fetching."""
 from __future__ import annotations
 
 from tui.widgets.narrow import NarrowedView, name_matcher
-from ui_rows import ListView, header, make_job, wait_for
+from factories import make_job
+from ui_rows import ListView, header, wait_for
 
 
 def list_calls(emulator) -> int:  # noqa: ANN001

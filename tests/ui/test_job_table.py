@@ -13,7 +13,8 @@ from tui.clock import fixed_clock
 from tui.widgets import job_table
 from tui.widgets.columns import cell_text
 from tui.widgets.job_table import JobTable
-from ui_rows import T0, ListView, make_job, wait_for
+from factories import T0, make_job
+from ui_rows import ListView, wait_for
 
 
 class CountingTable(JobTable):

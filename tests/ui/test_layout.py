@@ -10,7 +10,8 @@ from textual.app import App, ComposeResult
 
 from tui.widgets.header import HeaderState, MonitorHeader
 from tui.widgets.source_list import SourcePane
-from ui_rows import T0, wait_for
+from factories import T0
+from ui_rows import wait_for
 
 
 def pane_shown(app) -> bool:  # noqa: ANN001

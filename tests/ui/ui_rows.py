@@ -3,32 +3,12 @@ reading the monitor's header and source pane as plain text."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable
 
-from tui.models import Job, JobKind, RecordCounts, phase_of
+from tui.models import Job
 from tui.widgets.header import MonitorHeader
 from tui.widgets.source_list import SourceList
-
-T0 = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
-SOURCE = "default/us-east-1/bedrock"
-
-
-def make_job(number: int, status: str = "InProgress", **fields: object) -> Job:
-    values: dict[str, object] = dict(
-        arn=f"arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/job{number:06d}",
-        name=f"job-{number:06d}",
-        kind=JobKind.BEDROCK,
-        source=SOURCE,
-        status=status,
-        phase=phase_of(status),
-        created=T0 - dt.timedelta(minutes=number),
-        model="anthropic.claude-3-haiku-20240307-v1:0",
-        records=RecordCounts(total=1000, processed=630),
-    )
-    values.update(fields)
-    return Job(**values)  # type: ignore[arg-type]
 
 
 class ListView:

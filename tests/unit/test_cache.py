@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from factories import make_job
 from tui.cache import APPLICATION_ID, THIN_EVERY, CachedListing, JobCache, cache_path, job_to_text
 from tui.models import Filters, Job, JobKind, Phase, RecordCounts
 
@@ -47,8 +48,7 @@ def job(index: int, phase: Phase = Phase.SUCCEEDED, **changes: object) -> Job:
         "phase": phase,
         "created": T0 - dt.timedelta(minutes=index),
     }
-    fields.update(changes)
-    return Job(**fields)  # type: ignore[arg-type]
+    return make_job(index, **{"model": "", "records": None, **fields, **changes})
 
 
 def running(index: int, processed: int, succeeded: int | None = None, failed: int | None = None) -> Job:

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from hypothesis import given
 from hypothesis import strategies as st
 
+from factories import make_job
 from tui.console_url import ArnParts, console_url, parse_arn
 from tui.models import Job, JobKind, Phase
 
@@ -21,12 +22,12 @@ ALLOWED_HOSTS = re.compile(
 )
 
 
-def make_job(arn: str, kind: JobKind, source: str = "default/us-east-1/bedrock") -> Job:
-    return Job(arn=arn, name="n", kind=kind, source=source, status="InProgress", phase=Phase.RUNNING)
+def job_at(arn: str, kind: JobKind, source: str = "default/us-east-1/bedrock") -> Job:
+    return make_job(arn=arn, name="n", kind=kind, source=source)
 
 
 def test_bedrock_links_to_the_jobs_details_page_in_its_region():
-    url = console_url(make_job(BEDROCK_ARN, JobKind.BEDROCK))
+    url = console_url(job_at(BEDROCK_ARN, JobKind.BEDROCK))
     assert url == (
         "https://eu-west-1.console.aws.amazon.com/bedrock/home?region=eu-west-1"
         "#/batch-inference/details?arn=arn%3Aaws%3Abedrock%3Aeu-west-1%3A123456789012"
@@ -37,35 +38,35 @@ def test_bedrock_links_to_the_jobs_details_page_in_its_region():
 
 
 def test_personalize_links_to_the_regions_dataset_groups():
-    assert console_url(make_job(INFERENCE_ARN, JobKind.PERSONALIZE)) == (
+    assert console_url(job_at(INFERENCE_ARN, JobKind.PERSONALIZE)) == (
         "https://ap-southeast-2.console.aws.amazon.com/personalize/home?region=ap-southeast-2#datasetGroups"
     )
-    assert console_url(make_job(SEGMENT_ARN, JobKind.SEGMENT)).startswith(
+    assert console_url(job_at(SEGMENT_ARN, JobKind.SEGMENT)).startswith(
         "https://us-west-2.console.aws.amazon.com/personalize/home?region=us-west-2#"
     )
 
 
 def test_other_partitions_use_their_console_host():
     gov = "arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:model-invocation-job/abcdefgh1234"
-    assert console_url(make_job(gov, JobKind.BEDROCK)).startswith(
+    assert console_url(job_at(gov, JobKind.BEDROCK)).startswith(
         "https://console.amazonaws-us-gov.com/bedrock/home?region=us-gov-west-1#/batch-inference/details?arn="
     )
     china = "arn:aws-cn:personalize:cn-north-1:123456789012:batch-inference-job/x"
-    assert console_url(make_job(china, JobKind.PERSONALIZE)) == (
+    assert console_url(job_at(china, JobKind.PERSONALIZE)) == (
         "https://console.amazonaws.cn/personalize/home?region=cn-north-1#datasetGroups"
     )
 
 
 def test_a_malformed_arn_falls_back_to_the_list_page_of_the_sources_region():
-    job = make_job("not-an-arn", JobKind.BEDROCK, source="team/a/eu-central-1/bedrock")
+    job = job_at("not-an-arn", JobKind.BEDROCK, source="team/a/eu-central-1/bedrock")
     assert console_url(job) == "https://eu-central-1.console.aws.amazon.com/bedrock/home?region=eu-central-1#/batch-inference"
-    nowhere = make_job("arn:aws:bedrock:EVIL.example.com:1:x", JobKind.BEDROCK, source="p/not a region/bedrock")
+    nowhere = job_at("arn:aws:bedrock:EVIL.example.com:1:x", JobKind.BEDROCK, source="p/not a region/bedrock")
     assert console_url(nowhere) == "https://console.aws.amazon.com/bedrock/home#/batch-inference"
 
 
 def test_a_hostile_resource_is_only_ever_percent_encoded():
     arn = "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/x\x1b]8;;https://evil\x07&region=x#y @evil.com"
-    url = console_url(make_job(arn, JobKind.BEDROCK))
+    url = console_url(job_at(arn, JobKind.BEDROCK))
     assert SAFE_URL.fullmatch(url), url
     assert urlsplit(url).netloc == "us-east-1.console.aws.amazon.com"
     assert unquote(url.rsplit("arn=", 1)[1]) == arn
@@ -85,6 +86,6 @@ def test_parse_arn_gives_region_and_account():
     kind=st.sampled_from(list(JobKind)),
 )
 def test_any_arn_and_source_give_a_plain_ascii_console_url(arn, source, kind):
-    url = console_url(make_job(arn, kind, source))
+    url = console_url(job_at(arn, kind, source))
     assert SAFE_URL.fullmatch(url), url
     assert ALLOWED_HOSTS.fullmatch(urlsplit(url).netloc)

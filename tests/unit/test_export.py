@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from factories import make_job as factory_job
 from tui.export import CSV_FIELDS, ExportError, default_export_path, export_rows
 from tui.models import Job, JobKind, Phase, RecordCounts, phase_of
 from tui.sanitize import clean
@@ -32,8 +33,7 @@ def make_job(i: int = 0, **fields) -> Job:
         invocation_type="InvokeModel",
         records=RecordCounts(total=1000, processed=250, succeeded=240, failed=10),
     )
-    values.update(fields)
-    return Job(**values)
+    return factory_job(**{**values, **fields})
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

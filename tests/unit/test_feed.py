@@ -9,26 +9,20 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+
 import tui.feed as feed_module
+from factories import make_job
 from tui.feed import FeedView, JobFeed, MergedView, SortedView, frontier, status_line
-from tui.models import STAND_IN_PREFIX, Job, JobKind, Phase, RecordCounts, phase_of
+from tui.models import STAND_IN_PREFIX, Job, Phase, RecordCounts
 
 T0 = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def job(n: int, status: str = "InProgress", source: str = "a", **fields) -> Job:
     """Job number n, created n minutes after T0 (bigger n = newer)."""
-    values = dict(
-        arn=f"arn:{source}:{n}",
-        name=f"job-{n:05d}",
-        kind=JobKind.BEDROCK,
-        source=source,
-        status=status,
-        phase=phase_of(status),
-        created=T0 + dt.timedelta(minutes=n),
-    )
-    values.update(fields)
-    return Job(**values)
+    defaults = dict(arn=f"arn:{source}:{n}", name=f"job-{n:05d}", source=source,
+                    created=T0 + dt.timedelta(minutes=n), model="", records=None)
+    return make_job(n, status, **{**defaults, **fields})
 
 
 def newest_first(numbers) -> list[int]:

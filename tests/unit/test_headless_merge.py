@@ -10,8 +10,9 @@ import datetime as dt
 
 import pytest
 
+from factories import make_job
 from tui.headless.merge import merge as _merge
-from tui.models import Job, JobKind, Phase
+from tui.models import Job, JobKind
 from tui.models import Filters, Page, Source, SourceKey
 
 T0 = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
@@ -26,15 +27,8 @@ class ListSource(Source):
         self.calls: list[str | None] = []
 
     def _job(self, minute: int) -> Job:
-        return Job(
-            arn=f"arn:{self.key.region}:{minute}",
-            name=f"job-{minute}",
-            kind=self.key.kind,
-            source=self.key.id,
-            status="Completed",
-            phase=Phase.SUCCEEDED,
-            created=T0 + dt.timedelta(minutes=minute),
-        )
+        return make_job(minute, "Completed", arn=f"arn:{self.key.region}:{minute}", name=f"job-{minute}",
+                        kind=self.key.kind, source=self.key.id, created=T0 + dt.timedelta(minutes=minute))
 
     async def list_page(self, filters: Filters, token: str | None = None, *, want: int | None = None) -> Page:
         self.calls.append(token)

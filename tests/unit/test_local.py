@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+from factories import make_job
 from tui.cache import JobCache
 from tui.local import CACHE_TOKEN, LocalStore
 from tui.models import Filters, Job, JobDetail, JobKind, Page, Phase, Source, SourceKey
@@ -30,10 +31,8 @@ class Unreachable(Source):
 
 
 def job(index: int) -> Job:
-    return Job(
-        arn=f"arn:{index}", name=f"job-{index}", kind=JobKind.BEDROCK, source=KEY.id, status="Completed",
-        phase=Phase.SUCCEEDED, created=T0 - dt.timedelta(minutes=index),
-    )
+    return make_job(index, "Completed", arn=f"arn:{index}", name=f"job-{index}", source=KEY.id,
+                    created=T0 - dt.timedelta(minutes=index), model="", records=None)
 
 
 def test_saves_queued_behind_a_busy_writer_collapse_into_the_newest(local_dirs) -> None:

@@ -12,22 +12,16 @@ from textual.app import App
 from textual.notifications import Notify
 from textual.widgets._toast import Toast
 
-from tui.models import Job, JobKind, phase_of
+from factories import make_job
+from tui.models import Job, JobKind
 from tui.notify import NAME_MAX, announce_finished, bell, finished_message, summary_message
 from tui.output import OSC9_MAX, osc9
 
 HOSTILE_NAME = "[bold red]pwn[/] \x1b[2J\x1b]52;c;ZXZpbA==\x07 \u202eevil\u2066 \x9b31m"
 
 
-def make_job(name: str = "nightly-embeddings", status: str = "Completed", kind: JobKind = JobKind.BEDROCK) -> Job:
-    return Job(
-        arn=f"arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/{abs(hash(name)) % 10**12:012d}",
-        name=name,
-        kind=kind,
-        source="default/us-east-1/bedrock",
-        status=status,
-        phase=phase_of(status),
-    )
+def finished_job(name: str = "nightly-embeddings", status: str = "Completed", kind: JobKind = JobKind.BEDROCK) -> Job:
+    return make_job(abs(hash(name)) % 10**6, status, name=name, kind=kind)
 
 
 @pytest.fixture(autouse=True)
@@ -63,21 +57,21 @@ def test_osc9_is_never_read_as_a_conemu_command():
 
 
 def test_finished_message_names_the_job_and_its_raw_status():
-    assert finished_message(make_job("nightly", "PartiallyCompleted")) == "nightly finished: PartiallyCompleted"
-    assert finished_message(make_job("segments", "CREATE FAILED", JobKind.SEGMENT)) == "segments finished: CREATE FAILED"
+    assert finished_message(finished_job("nightly", "PartiallyCompleted")) == "nightly finished: PartiallyCompleted"
+    assert finished_message(finished_job("segments", "CREATE FAILED", JobKind.SEGMENT)) == "segments finished: CREATE FAILED"
 
 
 def test_finished_message_cleans_and_caps_the_name():
-    message = finished_message(make_job(HOSTILE_NAME, "Failed"))
+    message = finished_message(finished_job(HOSTILE_NAME, "Failed"))
     assert message.startswith("[bold red]pwn[/]")  # markup stays literal text
     assert not any(unicodedata.category(char) in ("Cc", "Cf") for char in message)
-    long = finished_message(make_job("n" * 500, "Failed"))
+    long = finished_message(finished_job("n" * 500, "Failed"))
     assert long == "n" * (NAME_MAX - 1) + "… finished: Failed"
-    assert finished_message(make_job("\x1b[0m", "Completed")) == "(unnamed job) finished: Completed"
+    assert finished_message(finished_job("\x1b[0m", "Completed")) == "(unnamed job) finished: Completed"
 
 
 def test_summary_counts_phases_in_order():
-    jobs = [make_job(f"j{i}", status) for i, status in enumerate(["Failed", "Completed", "Completed", "Stopped"])]
+    jobs = [finished_job(f"j{i}", status) for i, status in enumerate(["Failed", "Completed", "Completed", "Stopped"])]
     assert summary_message(jobs) == "4 jobs finished: 2 succeeded, 1 failed, 1 stopped"
 
 
@@ -111,7 +105,7 @@ def announce(jobs: list[Job], mark: set[str], toasts: str = "marked", signal: st
 
 
 async def test_a_marked_job_is_named_in_plain_text_with_its_severity():
-    job = make_job(HOSTILE_NAME, "Failed")
+    job = finished_job(HOSTILE_NAME, "Failed")
     notes, written, toasts = await _run(announce([job], marked(job)))
     (note,) = notes
     assert note.notification.markup is False
@@ -129,21 +123,21 @@ async def test_a_marked_job_is_named_in_plain_text_with_its_severity():
     [("Completed", "information"), ("PartiallyCompleted", "warning"), ("Expired", "warning"), ("Failed", "error")],
 )
 async def test_severity_follows_the_phase(status, severity):
-    job = make_job("j", status)
+    job = finished_job("j", status)
     notes, _, _ = await _run(announce([job], marked(job)))
     assert notes[0].notification.severity == severity
 
 
 async def test_every_marked_job_is_named_even_among_many_and_with_toasts_off():
-    mine = [make_job(f"mine-{i}", "Completed") for i in range(5)]
-    others = [make_job(f"other-{i}", "Completed") for i in range(10)]
+    mine = [finished_job(f"mine-{i}", "Completed") for i in range(5)]
+    others = [finished_job(f"other-{i}", "Completed") for i in range(10)]
     notes, written, _ = await _run(announce(others + mine, marked(*mine), toasts="off", signal="bell"))
     assert [n.notification.message for n in notes] == [f"mine-{i} finished: Completed" for i in range(5)]
     assert written == ["\a"]  # one bell, however many
 
 
 async def test_marked_jobs_each_get_a_clean_desktop_notification():
-    mine = [make_job(HOSTILE_NAME, "Failed"), make_job("nightly", "Completed")]
+    mine = [finished_job(HOSTILE_NAME, "Failed"), finished_job("nightly", "Completed")]
     _, written, _ = await _run(announce(mine, marked(*mine), signal="osc9"))
     assert written == [osc9("batchtop", finished_message(job)) for job in mine]
     assert all(sequence.count("\x1b") == 1 and sequence.count("\x07") == 1 for sequence in written)
@@ -151,13 +145,13 @@ async def test_marked_jobs_each_get_a_clean_desktop_notification():
 
 async def test_osc9_in_tmux_goes_through_passthrough(monkeypatch):
     monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
-    job = make_job("j", "Completed")
+    job = finished_job("j", "Completed")
     _, written, _ = await _run(announce([job], marked(job), signal="osc9"))
     assert written == ["\x1bPtmux;\x1b\x1b]9;batchtop: j finished: Completed\x07\x1b\\"]
 
 
 async def test_toasts_all_gives_one_summary_for_the_others_and_rings_only_for_failures():
-    jobs = [make_job(f"job-{i}", "Completed") for i in range(10)] + [make_job("bad", "Failed")]
+    jobs = [finished_job(f"job-{i}", "Completed") for i in range(10)] + [finished_job("bad", "Failed")]
     notes, written, _ = await _run(announce(jobs, set(), toasts="all", signal="osc9"))
     (note,) = notes
     assert note.notification.message == "11 jobs finished: 10 succeeded, 1 failed"
@@ -166,14 +160,14 @@ async def test_toasts_all_gives_one_summary_for_the_others_and_rings_only_for_fa
 
 
 async def test_toasts_all_without_failures_toasts_once_and_never_rings():
-    jobs = [make_job(f"job-{i}", "Completed") for i in range(3)]
+    jobs = [finished_job(f"job-{i}", "Completed") for i in range(3)]
     notes, written, _ = await _run(announce(jobs, set(), toasts="all", signal="bell"))
     assert [n.notification.message for n in notes] == ["3 jobs finished: 3 succeeded"]
     assert written == []
 
 
 async def test_toasts_marked_announces_unmarked_failures_only():
-    jobs = [make_job("ok", "Completed"), make_job("bad-1", "Failed"), make_job("bad-2", "CREATE FAILED", JobKind.SEGMENT)]
+    jobs = [finished_job("ok", "Completed"), finished_job("bad-1", "Failed"), finished_job("bad-2", "CREATE FAILED", JobKind.SEGMENT)]
     notes, written, _ = await _run(announce(jobs, set(), signal="bell"))
     assert [n.notification.message for n in notes] == ["2 jobs finished: 2 failed"]
     assert written == ["\a"]
@@ -182,7 +176,7 @@ async def test_toasts_marked_announces_unmarked_failures_only():
 
 
 async def test_toasts_off_says_nothing_about_unmarked_jobs():
-    jobs = [make_job("ok", "Completed"), make_job("bad", "Failed")]
+    jobs = [finished_job("ok", "Completed"), finished_job("bad", "Failed")]
     notes, written, _ = await _run(announce(jobs, set(), toasts="off", signal="bell"))
     assert (notes, written) == ([], [])
 
@@ -191,6 +185,6 @@ async def test_nothing_finished_says_nothing_and_unknown_modes_are_refused():
     notes, written, _ = await _run(announce([], set(), toasts="all", signal="bell"))
     assert (notes, written) == ([], [])
     with pytest.raises(ValueError, match="unknown notify mode 'loud'"):
-        announce_finished(_App(), [make_job()], set(), toasts="all", signal="loud")  # type: ignore[arg-type]
+        announce_finished(_App(), [finished_job()], set(), toasts="all", signal="loud")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="unknown toasts mode 'some'"):
-        announce_finished(_App(), [make_job()], set(), toasts="some", signal="off")  # type: ignore[arg-type]
+        announce_finished(_App(), [finished_job()], set(), toasts="some", signal="off")  # type: ignore[arg-type]

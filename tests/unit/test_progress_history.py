@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from factories import make_job
 from tui.cache import Sample
 from tui.models import Job, JobKind, Phase, RecordCounts
 from tui.widgets.progress_history import history_rows, resample, since_restart, sparkline, stalled_for
@@ -17,10 +18,8 @@ def at(minutes: float, processed: int) -> Sample:
 
 
 def running(processed: int, total: int = 10_000) -> Job:
-    return Job(
-        arn="arn:aws:bedrock:us-east-1:1:model-invocation-job/a", name="a", kind=JobKind.BEDROCK, source="s",
-        status="InProgress", phase=Phase.RUNNING, created=T0, records=RecordCounts(total, processed, processed, 0),
-    )
+    return make_job(arn="arn:aws:bedrock:us-east-1:1:model-invocation-job/a", name="a", source="s", model="",
+                    created=T0, records=RecordCounts(total, processed, processed, 0))
 
 
 def rows_of(samples: list[Sample], job: Job, now_minutes: float) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import dataclasses
 import datetime as dt
 import random
 from collections import Counter
@@ -56,7 +57,7 @@ class MemorySource(Source):
     def set_status(self, minute: int, status: str) -> None:
         arn = f"arn:{self.key.region}:{minute}"
         self.jobs = [
-            Job(**{**{f: getattr(j, f) for f in Job.__dataclass_fields__}, "status": status, "phase": phase_of(status)})
+            dataclasses.replace(j, status=status, phase=phase_of(status))
             if j.arn == arn
             else j
             for j in self.jobs

@@ -6,6 +6,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from factories import make_job as factory_job
 from tui.config import Settings
 from tui.console_url import console_url
 from tui.dialogs.confirm import stop_refusal
@@ -17,8 +18,8 @@ NAME = "pipelines-0a1b2c3d4e5f-TransformStep-AB12CD34EF"
 
 
 def make_job(status: str = "InProgress", *, arn: str = ARN, name: str = NAME) -> Job:
-    return Job(arn=arn, name=name, kind=JobKind.SAGEMAKER, source="default/eu-west-1/sagemaker",
-               status=status, phase=phase_of(status))
+    return factory_job(1, status, arn=arn, name=name, kind=JobKind.SAGEMAKER, source="default/eu-west-1/sagemaker",
+                       created=None, model="", records=None)
 
 
 @pytest.mark.parametrize(("status", "phase"), [

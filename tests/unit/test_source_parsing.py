@@ -7,8 +7,9 @@ import json
 
 import pytest
 
+from factories import make_job
 from tui.errors import MalformedResponse
-from tui.models import Job, JobKind, Phase, phase_of
+from tui.models import Job, JobKind, Phase
 from tui.sources import bedrock, personalize
 from tui.models import Filters
 from tui.sources.filtering import is_known_status, job_matches, resolve_status, valid_statuses
@@ -109,35 +110,27 @@ def test_bedrock_can_filter_on_the_server_only_for_single_status_phases():
     assert not resolve_status("Mystery").excludes_service(bedrock.STATUSES)
 
 
-def make_job(name: str = "Nightly-Run", status: str = "InProgress", created: dt.datetime | None = None) -> Job:
-    return Job(
-        arn="arn:x",
-        name=name,
-        kind=JobKind.BEDROCK,
-        source="default/us-east-1/bedrock",
-        status=status,
-        phase=phase_of(status),
-        created=created,
-    )
+def named_job(name: str = "Nightly-Run", status: str = "InProgress", created: dt.datetime | None = None) -> Job:
+    return make_job(1, status, name=name, created=created)
 
 
 def test_job_matches_name_case_insensitively_and_literally():
-    assert job_matches(make_job(), Filters(name="nightly"))
-    assert not job_matches(make_job(), Filters(name="night.*"))
-    assert job_matches(make_job(name="a.*b"), Filters(name="A.*"))
+    assert job_matches(named_job(), Filters(name="nightly"))
+    assert not job_matches(named_job(), Filters(name="night.*"))
+    assert job_matches(named_job(name="a.*b"), Filters(name="A.*"))
 
 
 def test_job_matches_status_by_phase_or_raw():
-    assert job_matches(make_job(status="Weird"), Filters(status="unknown"))
-    assert job_matches(make_job(status="Weird"), Filters(status="weird"))
-    assert not job_matches(make_job(status="Completed"), Filters(status="running"))
+    assert job_matches(named_job(status="Weird"), Filters(status="unknown"))
+    assert job_matches(named_job(status="Weird"), Filters(status="weird"))
+    assert not job_matches(named_job(status="Completed"), Filters(status="running"))
 
 
 def test_job_matches_time_window_and_lets_unknown_times_through():
     noon = dt.datetime(2025, 1, 1, 12, tzinfo=UTC)
-    assert job_matches(make_job(created=noon), Filters(submitted_after=noon - dt.timedelta(hours=1)))
-    assert not job_matches(make_job(created=noon), Filters(submitted_before=dt.datetime(2025, 1, 1, 11)))
-    assert job_matches(make_job(created=None), Filters(submitted_after=noon))
+    assert job_matches(named_job(created=noon), Filters(submitted_after=noon - dt.timedelta(hours=1)))
+    assert not job_matches(named_job(created=noon), Filters(submitted_before=dt.datetime(2025, 1, 1, 11)))
+    assert job_matches(named_job(created=None), Filters(submitted_after=noon))
 
 
 def test_first_page_memo_reads_only_items_that_changed_and_keeps_only_the_last_page():
