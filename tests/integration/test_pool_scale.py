@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import inspect
 import ssl
 
 from tui.aws import AwsPool
@@ -21,3 +22,16 @@ async def test_every_client_connection_pool_shares_one_tls_context(emulator):
         for source in sources:  # six clients (two services × three regions), each with its own pool
             await source.list_page(Filters(), None)
         assert _tls_contexts() - before <= 1
+
+
+
+def _functions_named(name: str) -> int:
+    gc.collect()
+    return sum(1 for thing in gc.get_objects() if inspect.isfunction(thing) and thing.__name__ == name)
+
+
+async def test_clients_of_one_service_share_one_set_of_methods(emulator):
+    async with AwsPool.demo(emulator.endpoint_url) as pool:
+        for source in pool.build_sources([], ["us-east-1", "eu-west-1", "ap-south-1"], ["bedrock"]):
+            await source.list_page(Filters(), None)  # three clients, three client classes
+        assert _functions_named("list_model_invocation_jobs") == 1

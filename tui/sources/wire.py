@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import marshal
 import re
 import reprlib
 from typing import Any, Callable, Mapping
@@ -241,25 +242,28 @@ class ItemReader:
         return f"{STAND_IN_PREFIX}{digest}"
 
 
-def _same(old: object, new: object) -> bool:
+def fingerprint(item: object) -> int | None:
+    """A small stand-in for a raw item: equal items give equal fingerprints (64-bit hash of
+    its serialised form). None when it cannot be serialised (nested too deep): read it again."""
     try:
-        return old == new
-    except RecursionError:  # nested deeper than comparing can follow: read it again
-        return False
+        return hash(marshal.dumps(item))
+    except (ValueError, RecursionError):
+        return None
 
 
 class FirstPageMemo:
-    """The jobs read from the last first page, by ARN, next to the raw items they came from.
+    """The jobs read from the last first page, by ARN, next to fingerprints of their raw items.
 
     Every refresh tick lists the same first page, and most of its items come back exactly as
-    before: comparing an item with last time's costs far less than reading it into a Job
-    again (validation included), and hands the feed the very same Job, which it compares in
-    no time. Only the latest first page is kept.
+    before: fingerprinting an item costs far less than reading it into a Job again
+    (validation included), and hands the feed the very same Job, which it compares in no
+    time. Only the latest first page is kept, and only fingerprints of its items: the raw
+    items themselves cost ~1.3 KB each (40 MB across 300 sources).
     """
 
     def __init__(self, arn_field: str) -> None:
         self._arn_field = arn_field
-        self._last: dict[str, tuple[dict[str, Any], Job]] = {}
+        self._last: dict[str, tuple[int, Job]] = {}
 
     def read(self, items: list[Any], read_item: Callable[[object, str], Job], where: str) -> list[Job]:
         """`read_item(item, f"{where}[index]")` for each item not seen unchanged last time."""
@@ -267,9 +271,10 @@ class FirstPageMemo:
         for index, item in enumerate(items):
             arn = item.get(self._arn_field) if isinstance(item, dict) else None
             seen = last.get(arn) if isinstance(arn, str) else None
-            job = seen[1] if seen is not None and _same(seen[0], item) else read_item(item, f"{where}[{index}]")
-            if isinstance(arn, str):
-                kept[arn] = (item, job)
+            mark = fingerprint(item) if isinstance(arn, str) else None
+            job = seen[1] if seen is not None and mark is not None and seen[0] == mark else read_item(item, f"{where}[{index}]")
+            if mark is not None:
+                kept[arn] = (mark, job)
             jobs.append(job)
         self._last = kept
         return jobs
