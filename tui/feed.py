@@ -404,6 +404,14 @@ class _View:
     def __iter__(self) -> Iterator[Job]:
         return (self[index] for index in range(len(self)))
 
+    def _held(self, arn: str) -> Job | None:
+        """The job as a member still holds it (another source of the same account), or None."""
+        for member in self.members:
+            job = member.feed.get(arn)
+            if job is not None:
+                return job
+        return None
+
 
 class FeedView(_View):
     """One source in creation order: the feed itself, nothing to maintain."""
@@ -421,12 +429,20 @@ class FeedView(_View):
     def index_of(self, arn: str) -> int | None:
         return self._feed.index_of(arn)
 
+    @property
+    def counts(self) -> dict[Phase, int]:
+        return self._feed.counts
+
     def apply(self, changes: dict[Member, FeedChange], reloaded: set[Member]) -> None:
         """Nothing to do: the feed is the view."""
 
 
 class MergedView(_View):
     """Every source in creation order (the "All" view), down to the frontier (see `frontier`).
+
+    A job is its ARN: when two sources hold the same job (two profiles of one account), it
+    is one row, showing the version that arrived last, and it leaves only when no source
+    holds it any more. `counts` counts the rows shown, by phase.
 
     Paging only moves the frontier down, so it appends; a refresh inserts its few new
     jobs in place. The whole merge is redone only when a source's listing restarts.
@@ -437,6 +453,7 @@ class MergedView(_View):
         self._key = created_key(newest_first)
         self._rows = _OrderedRows(self._key)
         self._shown = -_INF
+        self.counts: dict[Phase, int] = dict.fromkeys(Phase, 0)
         self.rebuild()
 
     def __len__(self) -> int:
@@ -450,6 +467,7 @@ class MergedView(_View):
 
     def rebuild(self) -> None:
         self._rows.clear()
+        self.counts = dict.fromkeys(Phase, 0)
         self._shown = -_INF
         self._extend()
 
@@ -457,27 +475,43 @@ class MergedView(_View):
         if reloaded & set(self.members):
             self.rebuild()
             return
-        rows, key, shown = self._rows, self._key, self._shown
         for member in self.members:
             change = changes.get(member)
             if change is None:
                 continue
-            for old, new in change.replaced:
-                position = rows.index_of(old.arn)
-                if position is not None:
-                    if key(old) == key(new):
-                        rows.replace(position, new)
-                        continue
-                    rows.remove(old.arn)
-                if key(new) <= shown:
-                    rows.insert_sorted(new)
+            for _, new in change.replaced:
+                self._place(new)
             for job in change.inserted:
-                if key(job) <= shown:
-                    rows.insert_sorted(job)
+                self._place(job)
             for job in change.removed:
-                if rows.index_of(job.arn) is not None:
-                    rows.remove(job.arn)
+                held = self._held(job.arn)
+                if held is not None:
+                    self._place(held)
+                elif self._rows.index_of(job.arn) is not None:
+                    self._drop(job.arn)
         self._extend()
+
+    def _place(self, job: Job) -> None:
+        """Show `job` as the row for its ARN, where its key puts it (if the view reaches there)."""
+        rows, key = self._rows, self._key
+        position = rows.index_of(job.arn)
+        if position is not None:
+            old = rows[position]
+            if key(old) == key(job):
+                rows.replace(position, job)
+                self._count(old, -1)
+                self._count(job, 1)
+                return
+            self._drop(job.arn)
+        if key(job) <= self._shown:
+            rows.insert_sorted(job)
+            self._count(job, 1)
+
+    def _drop(self, arn: str) -> None:
+        self._count(self._rows.remove(arn), -1)
+
+    def _count(self, job: Job, step: int) -> None:
+        self.counts[job.phase] += step
 
     def _extend(self) -> None:
         """Show the rows that a frontier moved down has uncovered (never moves back up)."""
@@ -487,8 +521,11 @@ class MergedView(_View):
         runs = [member.feed.between(self._shown, limit) for member in self.members]
         runs = [run for run in runs if run]
         uncovered = runs[0] if len(runs) == 1 else sorted(itertools.chain(*runs), key=self._key)
+        rows = self._rows
         for job in uncovered:
-            self._rows.append(job)
+            if rows.index_of(job.arn) is None:  # a job two sources hold is one row
+                rows.append(job)
+                self._count(job, 1)
         self._shown = limit
 
 
@@ -523,7 +560,8 @@ class SortedView(_View):
     """Loaded rows sorted on the client by another column; ties keep creation order.
 
     Rows are stored ascending by (column, creation order, ARN) next to their keys, so a page
-    is merged in with bisects and slices, and a position is found with one bisect.
+    is merged in with bisects and slices, and a position is found with one bisect. A job two
+    sources hold is one row (the version that arrived last); `counts` counts the rows, by phase.
     """
 
     client_sorted = True
@@ -537,6 +575,8 @@ class SortedView(_View):
         self._descending = descending
         self._keys: list[tuple] = []
         self._rows: list[Job] = []
+        self._key_of: dict[str, tuple] = {}  # ARN -> the key its row is stored under
+        self.counts: dict[Phase, int] = dict.fromkeys(Phase, 0)
         self.rebuild()
 
     def _sort_key(self, job: Job) -> tuple:
@@ -554,14 +594,11 @@ class SortedView(_View):
         return self._rows[count - 1 - index if self._descending else index]
 
     def index_of(self, arn: str) -> int | None:
-        for member in self.members:
-            job = member.feed.get(arn)
-            if job is not None:
-                position = self._position(self._sort_key(job))
-                if position is None:
-                    return None
-                return len(self._rows) - 1 - position if self._descending else position
-        return None
+        key = self._key_of.get(arn)
+        position = None if key is None else self._position(key)
+        if position is None:
+            return None
+        return len(self._rows) - 1 - position if self._descending else position
 
     def _position(self, key: tuple) -> int | None:
         position = bisect_left(self._keys, key)
@@ -570,38 +607,48 @@ class SortedView(_View):
         return None
 
     def rebuild(self) -> None:
-        pairs = sorted(
-            ((self._sort_key(job), job) for member in self.members for job in member.feed),
-            key=lambda pair: pair[0],
-        )
+        unique = {job.arn: job for member in reversed(self.members) for job in member.feed}  # the first source's wins
+        pairs = sorted(((self._sort_key(job), job) for job in unique.values()), key=lambda pair: pair[0])
         self._keys = [key for key, _ in pairs]
         self._rows = [job for _, job in pairs]
+        self._key_of = {job.arn: key for key, job in pairs}
+        self.counts = dict.fromkeys(Phase, 0)
+        for job in self._rows:
+            self.counts[job.phase] += 1
 
     def apply(self, changes: dict[Member, FeedChange], reloaded: set[Member]) -> None:
         if reloaded & set(self.members):
             self.rebuild()
             return
-        incoming: list[tuple[tuple, Job]] = []
+        latest: dict[str, Job | None] = {}  # ARN -> the version to show; None: no source holds it
         for member in self.members:
             change = changes.get(member)
             if change is None:
                 continue
-            for old, new in change.replaced:
-                old_key, new_key = self._sort_key(old), self._sort_key(new)
-                position = self._position(old_key)
-                if position is not None and old_key == new_key:
-                    self._rows[position] = new
-                    continue
-                if position is not None:
-                    del self._keys[position]
-                    del self._rows[position]
-                incoming.append((new_key, new))
-            incoming.extend((self._sort_key(job), job) for job in change.inserted)
+            for _, new in change.replaced:
+                latest[new.arn] = new
+            for job in change.inserted:
+                latest[job.arn] = job
             for job in change.removed:
-                position = self._position(self._sort_key(job))
-                if position is not None:
-                    del self._keys[position]
-                    del self._rows[position]
+                latest[job.arn] = self._held(job.arn)
+        incoming: list[tuple[tuple, Job]] = []
+        for arn, job in latest.items():
+            stored = self._key_of.pop(arn, None)
+            position = None if stored is None else self._position(stored)
+            new_key = None if job is None else self._sort_key(job)
+            if position is not None:
+                self.counts[self._rows[position].phase] -= 1
+                if new_key == stored:
+                    self._rows[position] = job  # type: ignore[assignment]
+                    self._key_of[arn] = stored  # type: ignore[assignment]
+                    self.counts[job.phase] += 1  # type: ignore[union-attr]
+                    continue
+                del self._keys[position]
+                del self._rows[position]
+            if job is not None and new_key is not None:
+                incoming.append((new_key, job))
+                self._key_of[arn] = new_key
+                self.counts[job.phase] += 1
         if incoming:
             incoming.sort(key=lambda pair: pair[0])
             self._insert_many(incoming)

@@ -50,15 +50,18 @@ def total_counts(states: Sequence[SourceState]) -> dict[Phase, int]:
     return total
 
 
-def source_rows(states: Sequence[SourceState], *, all_rows: int) -> list[SourceRow]:
+def source_rows(
+    states: Sequence[SourceState], *, all_rows: int, all_counts: dict[Phase, int] | None = None
+) -> list[SourceRow]:
     """The pane: "All sources" first (`all_rows`: what the All table counts, the rows in date
-    order so far; how many sources are failing), then one row per source."""
+    order so far, and `all_counts` those rows by phase, a job two sources hold once; without
+    it, the sources' counts summed; how many sources are failing), then one row per source."""
     failing = sum(1 for state in states if state.problem)
     rows = [
         SourceRow(
             None,
             "All sources",
-            total_counts(states),
+            total_counts(states) if all_counts is None else all_counts,
             all_rows,
             all(state.all_loaded for state in states),
             any(state.loading for state in states),

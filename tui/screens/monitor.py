@@ -155,7 +155,8 @@ class MonitorScreen(Screen[None]):
     def _update_panes(self) -> None:
         """The source pane, the header and the empty table's sentence, from the engine's state."""
         live, engine = self.live, self.engine
-        self.query_one(SourceList).set_rows(viewmodel.source_rows(engine.states, all_rows=len(engine.view(None))))
+        every = engine.view(None)
+        self.query_one(SourceList).set_rows(viewmodel.source_rows(engine.states, all_rows=len(every), all_counts=every.counts))
         empty_text = viewmodel.empty_text(engine.states, self.key, started=live.started, filters=engine.filters)
         failing = viewmodel.all_failing(engine.states, self.key)
         if (empty_text, failing) != (self.table.empty_text, self.table.failing):
