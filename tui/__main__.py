@@ -39,7 +39,12 @@ def _add_global_flags(parser: argparse.ArgumentParser, *, subcommand: bool = Fal
     value given before the subcommand is kept; given on both sides, the later one wins."""
     default = argparse.SUPPRESS if subcommand else None
     parser.add_argument(
-        "--profile", type=_csv_list, default=default, metavar="A,B", help="AWS profiles (default: the normal AWS chain)"
+        "--profile", type=_csv_list, default=default, metavar="A,B",
+        help="AWS profiles, globs allowed ('prod-*'; default: the normal AWS chain)",
+    )
+    parser.add_argument(
+        "--all-profiles", dest="profile", action="store_const", const=["*"], default=default,
+        help="every profile in the AWS config (same as --profile '*')",
     )
     parser.add_argument(
         "--region", type=_csv_list, default=default, metavar="R1,R2", help="AWS regions (default: the profile's region)"

@@ -19,6 +19,7 @@ honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_BEDROCK / _PERSONALIZE / _SAGEMAKE
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import functools
 import os
 import ssl
@@ -29,12 +30,14 @@ import aiohttp
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore import handlers
+from botocore.exceptions import ProfileNotFound
 from botocore.httpsession import create_urllib3_context, get_cert_path
 from botocore.loaders import Loader, create_loader
 
 from . import __version__
-from .errors import classify
+from .errors import classify, known_profiles
 from .models import JobKind, Source, SourceKey
+from .sanitize import clean
 from .sources.transport import CappedHTTPSession
 
 DEFAULT_REGION = "us-east-1"
@@ -256,6 +259,12 @@ class AwsPool:
         """The profile's configured region (config file or AWS_DEFAULT_REGION), else us-east-1."""
         return self.session(profile).region_name or DEFAULT_REGION
 
+    def _region_or_default(self, profile: str | None) -> str:
+        try:
+            return self.default_region(profile)
+        except ProfileNotFound:  # its sources say so, with the fix, while the others run
+            return DEFAULT_REGION
+
     async def open_client(self, session: aioboto3.Session, service: str, region: str) -> Any:
         options: dict[str, Any] = {"region_name": region, "config": self.config}
         if self.endpoint_url:
@@ -283,21 +292,55 @@ class AwsPool:
     ) -> list[Source]:
         """One source per (profile, region, kind), ordered by profile, region, kind.
 
-        Empty `profiles` means the default chain; empty `regions` means each profile's own
-        region; empty `kinds` or "all" means every kind. Page sizes default per service.
+        Empty `profiles` means the default chain, a glob (`prod-*`) the configured profiles it
+        matches (see `select_profiles`); empty `regions` means each profile's own region (an
+        unknown profile's sources fail with the fix); empty `kinds` or "all" means every kind.
+        Page sizes default per service. Raises ProfileSelectionError.
         """
         from .sources import make_source
 
-        profile_list: list[str | None] = list(dict.fromkeys(profiles or [])) or [None]
+        profile_list = select_profiles(profiles or [], known_profiles()) or [None]
         kind_list = _kinds(kinds)
         sources: list[Source] = []
         for profile in profile_list:
-            region_list = list(dict.fromkeys(regions or [])) or [self.default_region(profile)]
+            region_list = list(dict.fromkeys(regions or [])) or [self._region_or_default(profile)]
             for region in region_list:
                 for kind in kind_list:
                     key = SourceKey(profile, region, kind)
                     sources.append(make_source(self, key, first_page_size=first_page_size, page_size=page_size))
         return sources
+
+
+class ProfileSelectionError(ValueError):
+    """The profiles asked for name nothing there is to watch; the message lists what exists."""
+
+
+def is_glob(name: str) -> bool:
+    return any(char in name for char in "*?[")
+
+
+def select_profiles(wanted: Iterable[str | None], known: list[str] | None) -> list[str | None]:
+    """The profiles `wanted` names, in order, each once: a glob expands to the configured
+    profiles it matches (sorted), a plain name stays whether configured or not (an unknown
+    one becomes failing sources that say how to fix it), None is the default chain.
+
+    Refused (ProfileSelectionError): a glob that matches nothing, or names of which none is
+    configured. When the AWS config cannot be read (`known` is None) nothing is refused.
+    """
+    listed = f"profiles here: {clean(', '.join(known), 400) if known else 'none'}"
+    selected: list[str | None] = []
+    for name in wanted:
+        if name is not None and is_glob(name):
+            matches = sorted(fnmatch.filter(known or [], name))
+            if known is not None and not matches:
+                raise ProfileSelectionError(f"--profile {clean(name, 60)!r} matches no AWS profile ({listed})")
+            selected.extend(matches)
+        else:
+            selected.append(name)
+    selected = list(dict.fromkeys(selected))
+    if known is not None and selected and not any(name is None or name in known for name in selected):
+        raise ProfileSelectionError(f"no AWS profile named {', '.join(clean(str(name), 60) for name in selected)} ({listed})")
+    return selected
 
 
 def _lean_core_session(session_vars: Mapping[str, tuple[Any, ...]] | None) -> AioSession:

@@ -54,7 +54,7 @@ async def _run(demo: bool, settings: Settings, problems: list[str], local: Local
     from botocore.exceptions import BotoCoreError
 
     from .app import BatchtopApp
-    from .aws import AwsPool
+    from .aws import AwsPool, ProfileSelectionError
     from .gc_freeze import freeze_startup
     from .refresh import RefreshEngine
 
@@ -67,7 +67,7 @@ async def _run(demo: bool, settings: Settings, problems: list[str], local: Local
         async with pool:
             try:
                 sources = pool.build_sources(profiles, settings.regions, settings.kinds)
-            except BotoCoreError as error:  # e.g. ProfileNotFound: nothing to watch
+            except (BotoCoreError, ProfileSelectionError) as error:  # nothing to watch
                 print(f"batchtop: {error}", file=sys.stderr)
                 return 2
             await pool.open_clients()  # before the UI starts, so the first requests leave at once

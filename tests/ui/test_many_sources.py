@@ -39,3 +39,14 @@ async def test_a_job_two_profiles_see_is_one_row_in_every_view_and_count(make_ap
         assert sum(by_name.counts.values()) == len(held)
         assert by_name.index_of(arns[5]) == 5
 
+
+
+async def test_an_unknown_profile_among_good_ones_is_a_failing_source_with_its_fix(make_app):
+    good = _two_profiles_of_one_account()[0]
+    app = make_app(kinds=["bedrock"], profiles=[good, "nosuch"], regions=["us-east-1"])
+    async with app.run_test(size=(160, 50)) as pilot:
+        engine = app.engine
+        await wait_for(pilot, lambda: all(state.feed.started or state.problem for state in engine.states))
+        by_profile = {state.key.profile: state for state in engine.states}
+        assert by_profile[good].problem is None and len(by_profile[good].feed) > 0
+        assert "AWS profile nosuch is not configured (profiles here: admin, readonly)" in by_profile["nosuch"].problem.message

@@ -9,7 +9,7 @@ import sys
 
 from botocore.exceptions import ClientError, ProfileNotFound
 
-from ..aws import AwsPool
+from ..aws import AwsPool, ProfileSelectionError, is_glob, select_profiles
 from ..config import FlagError, Settings, config_path, load_settings, merge_flags
 from ..console_url import parse_arn
 from ..errors import classify, known_profiles
@@ -94,8 +94,12 @@ def check_profiles(profiles: list[str]) -> None:
     known = known_profiles()
     chain = os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
     for profile in profiles or ([chain] if chain else []):
-        if known is not None and profile not in known:
+        if known is not None and profile not in known and not is_glob(profile):
             raise UsageError(classify(ProfileNotFound(profile=profile)).message)
+    try:
+        select_profiles(profiles, known)  # a glob that matches nothing
+    except ProfileSelectionError as error:
+        raise UsageError(str(error)) from None
 
 
 def first_profile(settings: Settings) -> str | None:
