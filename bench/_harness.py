@@ -248,7 +248,7 @@ def dummy_aws_env(endpoint_url: str, home: Path) -> dict[str, str]:
     credentials.write_text("")
     return {
         "AWS_ENDPOINT_URL": endpoint_url,
-        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_ACCESS_KEY_ID": "batchtop-demo",  # the emulator's home account, 123456789012
         "AWS_SECRET_ACCESS_KEY": "bench",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_REGION": "us-east-1",

@@ -227,7 +227,7 @@ def main() -> int:
             [PYTHON, __file__, "--child", server.endpoint_url, "--minutes", str(args.minutes), "--warmup", str(warmup),
              "--interval", str(args.interval)],
             cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "AWS_ACCESS_KEY_ID": "soak", "AWS_SECRET_ACCESS_KEY": "soak"},
+            env={**os.environ, "AWS_ACCESS_KEY_ID": "batchtop-demo", "AWS_SECRET_ACCESS_KEY": "soak"},
         )
         assert child.stdin is not None and child.stdout is not None
         deadline = time.monotonic() + args.minutes * 60 + 900

@@ -12,7 +12,7 @@ from tui.emulator import EmulatorThread, Faults, World
 
 FIXED_NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
 JOBS_PER_KIND = 300
-ACCESS_KEY = "AKIAEMULATORTESTKEY"
+ACCESS_KEY = "batchtop-demo"  # the emulator's home account, 123456789012 (see tui/emulator/accounts.py)
 SECRET_KEY = "emulator-test-secret"
 
 # Variables that would send a client elsewhere or pick other credentials.

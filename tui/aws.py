@@ -42,6 +42,7 @@ from .sources.transport import CappedHTTPSession
 
 DEFAULT_REGION = "us-east-1"
 DEMO_CREDENTIALS = {"aws_access_key_id": "batchtop-demo", "aws_secret_access_key": "batchtop-demo"}
+"""The emulator's home account, 123456789012 (tui/emulator/accounts.py: DEMO_ACCESS_KEY)."""
 # The demo's sessions read nothing of the user's AWS setup: no profile, region or file from the
 # environment (botocore's session variables: name -> (config key, env var, default, convert)).
 DEMO_SESSION_VARS = {

@@ -18,7 +18,7 @@ def _client(emulator, region="us-east-1", validate=True):
         "bedrock",
         endpoint_url=emulator.endpoint_url,
         region_name=region,
-        aws_access_key_id="AKIDEXAMPLE",
+        aws_access_key_id="batchtop-demo",  # the home account (123456789012)
         aws_secret_access_key="secret",
         config=Config(parameter_validation=validate, retries=NO_RETRY),
     )

@@ -161,7 +161,7 @@ def test_unknown_paths_get_a_service_shaped_404(signed_request):
 
 async def test_emulator_server_runs_in_the_callers_event_loop(world):
     async with EmulatorServer(world, port=0) as server:
-        session = aioboto3.Session(aws_access_key_id="k", aws_secret_access_key="s", region_name="us-east-1")
+        session = aioboto3.Session(aws_access_key_id="batchtop-demo", aws_secret_access_key="s", region_name="us-east-1")
         async with session.client("bedrock", endpoint_url=server.endpoint_url) as bedrock:
             page = await bedrock.list_model_invocation_jobs(maxResults=3, statusEquals="InProgress")
         assert [job["jobArn"] for job in page["invocationJobSummaries"]] == [

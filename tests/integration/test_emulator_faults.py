@@ -19,7 +19,7 @@ def _client(emulator, service, region="us-east-1", attempts=1):
         service,
         endpoint_url=emulator.endpoint_url,
         region_name=region,
-        aws_access_key_id="AKIDEXAMPLE",
+        aws_access_key_id="batchtop-demo",  # the home account (123456789012)
         aws_secret_access_key="secret",
         config=Config(retries={"total_max_attempts": attempts, "mode": "standard"}),
     )

@@ -18,7 +18,7 @@ def test_100k_jobs_per_kind_list_page_by_page_sorted_and_filtered():
     world = World(jobs_per_kind=100_000, seed=7, speed=0, now=NOW)
     with EmulatorThread(world) as server:
         bedrock = boto3.client("bedrock", endpoint_url=server.endpoint_url, region_name="us-east-1",
-                               aws_access_key_id="k", aws_secret_access_key="s")
+                               aws_access_key_id="batchtop-demo", aws_secret_access_key="s")
         page = bedrock.list_model_invocation_jobs(maxResults=1000)
         for _ in range(4):
             page = bedrock.list_model_invocation_jobs(maxResults=1000, nextToken=page["nextToken"])
@@ -93,13 +93,13 @@ def test_hostile_world_serves_hostile_strings_intact():
     assert any(len(job["jobName"]) > 2000 for job in bedrock_jobs)
     with EmulatorThread(world) as server:
         bedrock = boto3.client("bedrock", endpoint_url=server.endpoint_url, region_name="us-east-1",
-                               aws_access_key_id="k", aws_secret_access_key="s")
+                               aws_access_key_id="batchtop-demo", aws_secret_access_key="s")
         served = bedrock.list_model_invocation_jobs(maxResults=60)["invocationJobSummaries"]
         assert [job["jobName"] for job in served] == [job["jobName"] for job in bedrock_jobs]
         hostile = next(job for job in bedrock_jobs if "\x1b" in job["jobName"])
         assert bedrock.get_model_invocation_job(jobIdentifier=hostile["jobArn"])["jobName"] == hostile["jobName"]
         personalize = boto3.client("personalize", endpoint_url=server.endpoint_url, region_name="us-east-1",
-                                   aws_access_key_id="k", aws_secret_access_key="s")
+                                   aws_access_key_id="batchtop-demo", aws_secret_access_key="s")
         for job in world.jobs("personalize")[:10]:
             got = personalize.describe_batch_inference_job(batchInferenceJobArn=job["batchInferenceJobArn"])
             assert got["batchInferenceJob"]["jobName"] == job["jobName"]

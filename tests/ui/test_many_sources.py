@@ -7,14 +7,21 @@ from collections import Counter
 
 from ui_rows import pane, wait_for
 
+from tui.emulator.accounts import account_of
+
+
+
+def _profiles(keys: dict[str, str]) -> list[str]:
+    """Profiles in the AWS config, each with its access key: on the emulator, its account."""
+    with open(os.environ["AWS_CONFIG_FILE"], "a") as config:
+        for name, key in keys.items():
+            config.write(f"[profile {name}]\nregion = us-east-1\naws_access_key_id = {key}\naws_secret_access_key = x\n\n")
+    return list(keys)
 
 
 def _two_profiles_of_one_account() -> list[str]:
     """A read-only and an admin profile with the same keys: one account, seen twice."""
-    with open(os.environ["AWS_CONFIG_FILE"], "a") as config:
-        for name in ("readonly", "admin"):
-            config.write(f"[profile {name}]\nregion = us-east-1\naws_access_key_id = AKIAONEACCOUNT\naws_secret_access_key = x\n\n")
-    return ["readonly", "admin"]
+    return _profiles({"readonly": "AKIAONEACCOUNT", "admin": "AKIAONEACCOUNT"})
 
 
 async def test_a_job_two_profiles_see_is_one_row_in_every_view_and_count(make_app):
@@ -50,3 +57,31 @@ async def test_an_unknown_profile_among_good_ones_is_a_failing_source_with_its_f
         by_profile = {state.key.profile: state for state in engine.states}
         assert by_profile[good].problem is None and len(by_profile[good].feed) > 0
         assert "AWS profile nosuch is not configured (profiles here: admin, readonly)" in by_profile["nosuch"].problem.message
+
+
+async def test_three_profiles_of_two_accounts_show_each_account_s_jobs_once(make_app):
+    profiles = _profiles({"one-ro": "AKIAACCOUNTONE", "one-admin": "AKIAACCOUNTONE", "two": "AKIAACCOUNTTWO"})
+    one, two = account_of("AKIAACCOUNTONE"), account_of("AKIAACCOUNTTWO")
+    assert len({one, two, "123456789012"}) == 3
+    app = make_app(kinds=["bedrock", "personalize"], profiles=profiles, regions=["us-east-1", "eu-west-1"])
+    async with app.run_test(size=(160, 50)) as pilot:
+        engine = app.engine
+        await wait_for(pilot, lambda: all(state.feed.started for state in engine.states))
+        held = {profile: {job.arn for state in engine.states if state.key.profile == profile for job in state.feed}
+                for profile in profiles}
+        assert held["one-ro"] == held["one-admin"]
+        assert {arn.split(":")[4] for arn in held["one-ro"]} == {one}
+        assert {arn.split(":")[4] for arn in held["two"]} == {two}
+        names = {profile: {job.name for state in engine.states if state.key.profile == profile for job in state.feed}
+                 for profile in profiles}
+        assert names["one-ro"] != names["two"]  # each account has jobs of its own
+
+        merged = [job.arn for job in engine.view(None)]
+        assert len(merged) == len(set(merged))
+        engine.set_sort("name", False)
+        every = [job.arn for job in engine.view(None)]
+        assert sorted(every) == sorted(held["one-ro"] | held["two"])
+
+        job = next(job for job in engine.view(None) if two in job.arn and ":bedrock:" in job.arn)
+        detail = await engine.source_for(job).describe(job.arn)  # the account's ARN goes back in
+        assert detail.job.arn == job.arn and detail.job.name == job.name

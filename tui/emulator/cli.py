@@ -9,11 +9,12 @@ import math
 import signal
 import sys
 
+from .accounts import DEMO_ACCESS_KEY
 from .faults import Faults
 from .server import EmulatorServer
 from .world import DEFAULT_REGION, World
 
-ACCESS_KEY = "batchtop-emulator"
+ACCESS_KEY = DEMO_ACCESS_KEY  # the home account, 123456789012; any other key is an account of its own
 SECRET_KEY = "batchtop-emulator-secret"
 
 

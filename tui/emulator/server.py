@@ -18,7 +18,9 @@ from typing import Any
 
 from aiohttp import web
 
+from .accounts import account_of, into_home, out_of_home
 from .bedrock import Bedrock
+from .catalog import ACCOUNT
 from . import faults as damage
 from .faults import MEGABYTE, Faults
 from .personalize import Personalize
@@ -28,7 +30,7 @@ from .world import REGION, World
 
 log = logging.getLogger(__name__)
 
-_CREDENTIAL = re.compile(r"AWS4-HMAC-SHA256\s+Credential=[^/,\s]+/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
+_CREDENTIAL = re.compile(r"AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
 _MAX_REQUESTS_KEPT = 100_000
 _PADDING_CHUNK = 64 * 1024
 
@@ -103,13 +105,17 @@ class EmulatorServer:
             return self._unknown(request)
         listing = protocol.listing(operation)
         try:
-            region = self._region(request, protocol)
+            account, region = self._scope(request, protocol)
+            world = self.world.for_account(account)
             params = await protocol.params(request, operation)
             self._record(operation, params, region)
             await self._inject_faults(protocol, operation, region)
             if listing is not None:
-                self._delete_mid_run(region, listing[0])
-            payload = protocol.execute(self.world, region, operation, params)
+                self._delete_mid_run(world, region, listing[0])
+            if account == ACCOUNT:
+                payload = protocol.execute(world, region, operation, params)
+            else:
+                payload = out_of_home(protocol.execute(world, region, operation, into_home(params, account)), account)
         except ApiError as err:
             return protocol.error(err)
         except Exception:  # a bug must still answer in the service's shape, never hang
@@ -122,11 +128,11 @@ class EmulatorServer:
             return protocol.ok(json.dumps(payload).encode())
         return await self._damaged_listing(request, protocol, payload, listing[1], listing[2])
 
-    def _delete_mid_run(self, region: str, kind) -> None:
+    def _delete_mid_run(self, world: World, region: str, kind) -> None:
         every = self.faults.delete_every
         self._list_number += 1
         if every > 0 and self._list_number % every == 0:
-            self.world.delete_unfinished(region, kind, self._rng)
+            world.delete_unfinished(region, kind, self._rng)
 
     async def _damaged_listing(
         self, request: web.Request, protocol: Protocol, payload: dict, items_field: str, arn_field: str
@@ -169,19 +175,20 @@ class EmulatorServer:
             pass
         return response
 
-    def _region(self, request: web.Request, protocol: Protocol) -> str:
+    def _scope(self, request: web.Request, protocol: Protocol) -> tuple[str, str]:
+        """The caller's (account, region), from the credential scope of its signature."""
         header = request.headers.get("Authorization", "")
         if not header.startswith("AWS4-HMAC-SHA256"):
             raise protocol.unsigned()
         match = _CREDENTIAL.match(header)
         if match is None:
             raise ApiError("IncompleteSignatureException", "Authorization header requires a valid Credential scope.", 403)
-        region, service = match.groups()
+        access_key, region, service = match.groups()
         if service != protocol.service:
             raise ApiError("InvalidSignatureException", f"Credential should be scoped to correct service: '{protocol.service}'.", 403)
         if not REGION.fullmatch(region):
             raise ApiError("InvalidSignatureException", "Credential should be scoped to a valid region.", 403)
-        return region
+        return account_of(access_key), region
 
     def _record(self, operation: str, params: dict[str, Any], region: str) -> None:
         self.calls[operation] += 1

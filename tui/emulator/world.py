@@ -14,6 +14,7 @@ Thread-safe: one lock, because tests mutate the world while a server thread serv
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import heapq
 import math
@@ -186,6 +187,9 @@ class World:
         self._advanced = 0.0
         self._lock = threading.RLock()
         self._stores: dict[tuple[str, JobKind], _Store] = {}
+        self._seed_label = str(seed)
+        self._home = self  # whose clock every account's world reads
+        self._accounts: dict[str, World] = {catalog.ACCOUNT: self}
         with self._lock:
             for kind in JobKind:
                 self._store(DEFAULT_REGION, kind)
@@ -194,7 +198,7 @@ class World:
 
     def _now(self) -> float:
         elapsed = time.monotonic() - self._monotonic_start if self.speed > 0 else 0.0
-        return self._start + elapsed + self._advanced
+        return self._start + elapsed + self._home._advanced
 
     def now(self) -> dt.datetime:
         """The world clock (frozen when speed == 0)."""
@@ -204,7 +208,21 @@ class World:
     def advance(self, seconds: float) -> None:
         """Move the world clock forward (tests: let a frozen world's jobs move on)."""
         with self._lock:
-            self._advanced += seconds
+            self._home._advanced += seconds
+
+    def for_account(self, account: str) -> World:
+        """The world as `account` sees it: the same clock, settings and lock, and jobs of its
+        own (seeded by the account). The home account's world is this one. Its ARNs name the
+        home account too: the server writes the caller's account into what it sends."""
+        home = self._home
+        with self._lock:
+            world = home._accounts.get(account)
+            if world is None:
+                world = copy.copy(home)
+                world._stores = {}
+                world._seed_label = f"{home._seed_label}:{account}"
+                home._accounts[account] = world
+            return world
 
     # ------------------------------------------------------------ generation
 
@@ -227,7 +245,7 @@ class World:
         return job.jid if store.kind is JobKind.BEDROCK else slug_of(job)
 
     def _generate(self, region: str, kind: JobKind) -> _Store:
-        label = f"{self.seed}:{region}:{kind.value}"
+        label = f"{self._seed_label}:{region}:{kind.value}"
         rng = random.Random(label)
         store = _Store(kind, region, random.Random(label + ":later"), self._now())
         store.solution_versions = self._solution_versions(region, kind)
@@ -265,7 +283,7 @@ class World:
     def _solution_versions(self, region: str, kind: JobKind) -> tuple[str, ...]:
         if kind not in (JobKind.PERSONALIZE, JobKind.SEGMENT):
             return ()
-        rng = random.Random(f"{self.seed}:{region}:{kind.value}:solutions")
+        rng = random.Random(f"{self._seed_label}:{region}:{kind.value}:solutions")
         names = catalog.INFERENCE_SOLUTIONS if kind is JobKind.PERSONALIZE else catalog.SEGMENT_SOLUTIONS
         return tuple(
             f"arn:aws:personalize:{region}:{catalog.ACCOUNT}:solution/{name}/{rng.getrandbits(32):08x}"
