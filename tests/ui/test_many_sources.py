@@ -27,7 +27,7 @@ def _two_profiles_of_one_account() -> list[str]:
 async def test_a_job_two_profiles_see_is_one_row_in_every_view_and_count(make_app):
     app = make_app(kinds=["bedrock", "segment"], profiles=_two_profiles_of_one_account(), regions=["us-east-1", "eu-west-1"])
     async with app.run_test(size=(160, 50)) as pilot:
-        engine = app.engine
+        engine = app.live.engine
         await wait_for(pilot, lambda: all(state.feed.started for state in engine.states) and len(app.table.view or []) > 0)
         merged = engine.view(None)
         arns = [job.arn for job in merged]
@@ -52,7 +52,7 @@ async def test_an_unknown_profile_among_good_ones_is_a_failing_source_with_its_f
     good = _two_profiles_of_one_account()[0]
     app = make_app(kinds=["bedrock"], profiles=[good, "nosuch"], regions=["us-east-1"])
     async with app.run_test(size=(160, 50)) as pilot:
-        engine = app.engine
+        engine = app.live.engine
         await wait_for(pilot, lambda: all(state.feed.started or state.problem for state in engine.states))
         by_profile = {state.key.profile: state for state in engine.states}
         assert by_profile[good].problem is None and len(by_profile[good].feed) > 0
@@ -65,7 +65,7 @@ async def test_three_profiles_of_two_accounts_show_each_account_s_jobs_once(make
     assert len({one, two, "123456789012"}) == 3
     app = make_app(kinds=["bedrock", "personalize"], profiles=profiles, regions=["us-east-1", "eu-west-1"])
     async with app.run_test(size=(160, 50)) as pilot:
-        engine = app.engine
+        engine = app.live.engine
         await wait_for(pilot, lambda: all(state.feed.started for state in engine.states))
         held = {profile: {job.arn for state in engine.states if state.key.profile == profile for job in state.feed}
                 for profile in profiles}
