@@ -6,7 +6,7 @@ Against one `batchtop emulate --jobs N --speed 0` subprocess, the real app
 (`python -m tui --profile … --region … --source …`) runs in a 120×40 pseudo-terminal with an
 AWS config of 20 profiles, each with its own access key (so, on the emulator, its own
 account). The sources are profiles × regions × kinds:
-    1 = 1 × 1 × bedrock · 10 = 2 × 5 × bedrock · 100 = 20 × 5 × bedrock · 300 = 20 × 5 × all
+    1 = 1 × 1 × bedrock · 10 = 2 × 5 × bedrock · 100 = 20 × 5 × bedrock · 300 = 15 × 5 × all four kinds
 Every source holds `--jobs` jobs, all on its first page, so the All view's status line reads
 "<sources × jobs> jobs · all loaded" once every source has its first page: the clock stops
 there (from spawn). Peak RSS is VmHWM from /proc/<pid>/status, read from outside at the end;
@@ -44,9 +44,9 @@ SHAPES = {  # sources: (profiles, regions, --source)
     1: (1, 1, "bedrock"),
     10: (2, 5, "bedrock"),
     100: (20, 5, "bedrock"),
-    300: (20, 5, "all"),
+    300: (15, 5, "all"),
 }
-KINDS_PER_SOURCE = {"bedrock": 1, "all": 3}
+KINDS_PER_SOURCE = {"bedrock": 1, "all": 4}
 
 
 def write_profiles(home: Path) -> dict[str, str]:
