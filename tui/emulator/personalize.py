@@ -15,12 +15,11 @@ from aiohttp import web
 
 from ..models import JobKind
 from .catalog import ACCOUNT
-from .protocol import ApiError, Protocol, constraint_errors, int_problem, request_id
+from .protocol import ApiError, Json11Protocol, constraint_errors, int_problem
 from .tokens import InvalidToken
 from .world import World, parse_arn
 
 TARGET_PREFIX = "AmazonPersonalize."
-CONTENT_TYPE = "application/x-amz-json-1.1"
 LIST_INFERENCE, LIST_SEGMENT = "ListBatchInferenceJobs", "ListBatchSegmentJobs"
 DESCRIBE_INFERENCE, DESCRIBE_SEGMENT = "DescribeBatchInferenceJob", "DescribeBatchSegmentJob"
 LISTS = {LIST_INFERENCE: (JobKind.PERSONALIZE, "batchInferenceJobs"), LIST_SEGMENT: (JobKind.SEGMENT, "batchSegmentJobs")}
@@ -34,15 +33,12 @@ ARN_PATTERN = r"arn:([a-z\d-]+):personalize:.*:.*:.+"
 MAX_TOKEN = 1500
 
 
-class Personalize(Protocol):
+class Personalize(Json11Protocol):
     service = "personalize"
+    target_prefix = TARGET_PREFIX
+    throttle_code = "LimitExceededException"
+    expired_token_status = 403
     malformable = frozenset(LISTS) | frozenset(DESCRIBES)
-
-    def operation(self, request: web.Request) -> str | None:
-        target = request.headers.get("X-Amz-Target", "")
-        if request.method != "POST" or request.rel_url.raw_path != "/" or not target.startswith(TARGET_PREFIX):
-            return None
-        return target[len(TARGET_PREFIX):]
 
     async def params(self, request: web.Request, operation: str) -> dict[str, Any]:
         raw = await request.read()
@@ -109,33 +105,6 @@ class Personalize(Protocol):
             return {result_key: world.describe(region, kind, parsed[3])}
         except KeyError:
             raise ApiError("ResourceNotFoundException", f"Could not find resource with ARN {arn}") from None
-
-    def ok(self, body: bytes) -> web.Response:
-        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id()})
-
-    def error(self, err: ApiError) -> web.Response:
-        return web.Response(
-            status=err.status,
-            body=json.dumps({"__type": err.code, "message": err.message}).encode(),
-            headers={"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id()},
-        )
-
-    def unsigned(self) -> ApiError:
-        return ApiError("MissingAuthenticationTokenException", "Missing Authentication Token", 403)
-
-    def throttled(self) -> ApiError:
-        return ApiError("LimitExceededException", "Rate exceeded", 400)
-
-    def server_error(self) -> ApiError:
-        return ApiError("InternalFailure", "The request processing has failed because of an unknown error.", 500)
-
-    def expired_token(self) -> ApiError:
-        return ApiError("ExpiredTokenException", "The security token included in the request is expired", 403)
-
-    def denied(self, operation: str, region: str) -> ApiError:
-        err = super().denied(operation, region)
-        err.status = 400
-        return err
 
     def listing(self, operation: str) -> tuple[JobKind, str, str] | None:
         if operation not in LISTS:

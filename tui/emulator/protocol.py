@@ -110,5 +110,50 @@ class Protocol:
         return json.dumps(payload).encode()
 
 
+class Json11Protocol(Protocol):
+    """The JSON 1.1 services (Personalize, SageMaker): `POST /` with `X-Amz-Target:
+    <prefix><Operation>`, errors as `{"__type", "message"}`, and 400 for access denied."""
+
+    target_prefix = ""
+    content_type = "application/x-amz-json-1.1"
+    throttle_code = "ThrottlingException"
+    expired_token_status = 400
+
+    def operation(self, request: web.Request) -> str | None:
+        target = request.headers.get("X-Amz-Target", "")
+        if request.method != "POST" or request.rel_url.raw_path != "/" or not target.startswith(self.target_prefix):
+            return None
+        return target[len(self.target_prefix):]
+
+    def ok(self, body: bytes) -> web.Response:
+        return web.Response(body=body, headers={"Content-Type": self.content_type, "x-amzn-RequestId": request_id()})
+
+    def error(self, err: ApiError) -> web.Response:
+        return web.Response(
+            status=err.status,
+            body=json.dumps({"__type": err.code, "message": err.message}).encode(),
+            headers={"Content-Type": self.content_type, "x-amzn-RequestId": request_id()},
+        )
+
+    def unsigned(self) -> ApiError:
+        return ApiError("MissingAuthenticationTokenException", "Missing Authentication Token", 403)
+
+    def throttled(self) -> ApiError:
+        return ApiError(self.throttle_code, "Rate exceeded", 400)
+
+    def server_error(self) -> ApiError:
+        return ApiError("InternalFailure", "The request processing has failed because of an unknown error.", 500)
+
+    def expired_token(self) -> ApiError:
+        return ApiError(
+            "ExpiredTokenException", "The security token included in the request is expired", self.expired_token_status
+        )
+
+    def denied(self, operation: str, region: str) -> ApiError:
+        err = super().denied(operation, region)
+        err.status = 400
+        return err
+
+
 def request_id() -> str:
     return str(uuid.uuid4())

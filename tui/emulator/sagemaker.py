@@ -15,12 +15,11 @@ from aiohttp import web
 
 from ..models import JobKind
 from .jobs import TRANSFORM_NAME
-from .protocol import ApiError, Protocol, constraint_errors, int_problem, request_id
+from .protocol import ApiError, Json11Protocol, constraint_errors, int_problem
 from .tokens import InvalidToken
 from .world import NotStoppable, World
 
 TARGET_PREFIX = "SageMaker."
-CONTENT_TYPE = "application/x-amz-json-1.1"
 LIST, DESCRIBE, STOP = "ListTransformJobs", "DescribeTransformJob", "StopTransformJob"
 STATUSES = ("InProgress", "Completed", "Failed", "Stopping", "Stopped")
 SORT_BY = ("Name", "CreationTime", "Status")
@@ -39,15 +38,10 @@ def _not_found(name: object) -> ApiError:
     return ApiError("ResourceNotFound", f"Could not find requested job with name {name}")
 
 
-class SageMaker(Protocol):
+class SageMaker(Json11Protocol):
     service = "sagemaker"
+    target_prefix = TARGET_PREFIX
     malformable = frozenset({LIST, DESCRIBE})
-
-    def operation(self, request: web.Request) -> str | None:
-        target = request.headers.get("X-Amz-Target", "")
-        if request.method != "POST" or request.rel_url.raw_path != "/" or not target.startswith(TARGET_PREFIX):
-            return None
-        return target[len(TARGET_PREFIX):]
 
     async def params(self, request: web.Request, operation: str) -> dict[str, Any]:
         try:
@@ -140,33 +134,6 @@ class SageMaker(Protocol):
         if next_cursor is not None:
             body["NextToken"] = world.tokens.issue(scope, next_cursor)
         return body
-
-    def ok(self, body: bytes) -> web.Response:
-        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id()})
-
-    def error(self, err: ApiError) -> web.Response:
-        return web.Response(
-            status=err.status,
-            body=json.dumps({"__type": err.code, "message": err.message}).encode(),
-            headers={"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id()},
-        )
-
-    def unsigned(self) -> ApiError:
-        return ApiError("MissingAuthenticationTokenException", "Missing Authentication Token", 403)
-
-    def throttled(self) -> ApiError:
-        return ApiError("ThrottlingException", "Rate exceeded", 400)
-
-    def server_error(self) -> ApiError:
-        return ApiError("InternalFailure", "The request processing has failed because of an unknown error.", 500)
-
-    def expired_token(self) -> ApiError:
-        return ApiError("ExpiredTokenException", "The security token included in the request is expired", 400)
-
-    def denied(self, operation: str, region: str) -> ApiError:
-        err = super().denied(operation, region)
-        err.status = 400
-        return err
 
     def listing(self, operation: str) -> tuple[JobKind, str, str] | None:
         return (JobKind.SAGEMAKER, "TransformJobSummaries", "TransformJobArn") if operation == LIST else None
