@@ -11,12 +11,19 @@ from __future__ import annotations
 import re
 import sys
 
-import botocore.exceptions as bx
 
-from ..errors import InvalidPageToken
 from ..models import Filters, Job, JobDetail, JobKind, Page, RecordCounts, Source, SourceKey, phase_of
 from .filtering import aware, job_matches, resolve_status
-from .wire import FirstPageMemo, ItemReader, capture_documents, document_of, iso_time, item_list, next_token_of
+from .wire import (
+    FirstPageMemo,
+    ItemReader,
+    capture_documents,
+    document_of,
+    iso_time,
+    list_document,
+    next_token_of,
+    page_items,
+)
 
 SERVICE = "bedrock"
 MAX_PAGE_SIZE = 1000
@@ -86,18 +93,8 @@ class BedrockSource(Source):
         params["maxResults"] = size
         if token is not None:
             params["nextToken"] = token
-        try:
-            response = await self._client.call("list_model_invocation_jobs", **params)
-        except bx.ClientError as exc:
-            if token is not None and exc.response.get("Error", {}).get("Code") == "ValidationException":
-                raise InvalidPageToken(str(exc)) from exc
-            raise
-        document = document_of(response)
-        items = item_list(document, "invocationJobSummaries")
-        if token is None:  # the page every refresh tick lists again
-            jobs = self._first_page.read(items, self.job_from, "invocationJobSummaries")
-        else:
-            jobs = [self.job_from(item, f"invocationJobSummaries[{index}]") for index, item in enumerate(items)]
+        document = await list_document(self._client, "list_model_invocation_jobs", params, token)
+        jobs = page_items(self._first_page, document, "invocationJobSummaries", self.job_from, first=token is None)
         return Page([job for job in jobs if job_matches(job, filters)], next_token_of(document))
 
     async def describe(self, arn: str) -> JobDetail:

@@ -14,12 +14,19 @@ import math
 import re
 import sys
 
-import botocore.exceptions as bx
 
-from ..errors import InvalidPageToken
 from ..models import Filters, Job, JobDetail, JobKind, Page, Source, SourceKey, phase_of
 from .filtering import aware, job_matches, resolve_status
-from .wire import FirstPageMemo, ItemReader, capture_documents, document_of, iso_time, item_list, next_token_of
+from .wire import (
+    FirstPageMemo,
+    ItemReader,
+    capture_documents,
+    document_of,
+    iso_time,
+    list_document,
+    next_token_of,
+    page_items,
+)
 
 SERVICE = "sagemaker"
 MAX_PAGE_SIZE = 100
@@ -82,18 +89,8 @@ class SageMakerSource(Source):
         params["MaxResults"] = size
         if token is not None:
             params["NextToken"] = token
-        try:
-            response = await self._client.call("list_transform_jobs", **params)
-        except bx.ClientError as exc:
-            if token is not None and exc.response.get("Error", {}).get("Code") == "ValidationException":
-                raise InvalidPageToken(str(exc)) from exc
-            raise
-        document = document_of(response)
-        items = item_list(document, _LIST_FIELD)
-        if token is None:  # the page every refresh tick lists again
-            jobs = self._first_page.read(items, self.job_from, _LIST_FIELD)
-        else:
-            jobs = [self.job_from(item, f"{_LIST_FIELD}[{index}]") for index, item in enumerate(items)]
+        document = await list_document(self._client, "list_transform_jobs", params, token)
+        jobs = page_items(self._first_page, document, _LIST_FIELD, self.job_from, first=token is None)
         return Page([job for job in jobs if job_matches(job, filters)], next_token_of(document, "NextToken"))
 
     async def describe(self, arn: str) -> JobDetail:

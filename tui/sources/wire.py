@@ -29,9 +29,10 @@ import re
 import reprlib
 from typing import Any, Callable, Mapping
 
+import botocore.exceptions as bx
 from botocore.utils import parse_timestamp
 
-from ..errors import MalformedResponse
+from ..errors import InvalidPageToken, MalformedResponse
 from ..models import STAND_IN_PREFIX, Job
 
 DOCUMENT_KEY = "BatchtopDocument"
@@ -111,6 +112,28 @@ def document_of(response: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise MalformedResponse("response document missing (the raw-body handler did not run)")
     return document
+
+
+async def list_document(client: Any, operation: str, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+    """One list call's raw document. Services that answer a bad page token with a plain
+    ValidationException (Bedrock, SageMaker) get `InvalidPageToken`, so the listing restarts."""
+    try:
+        response = await client.call(operation, **params)
+    except bx.ClientError as exc:
+        if token is not None and exc.response.get("Error", {}).get("Code") == "ValidationException":
+            raise InvalidPageToken(str(exc)) from exc
+        raise
+    return document_of(response)
+
+
+def page_items(
+    memo: FirstPageMemo, document: Mapping[str, Any], field: str, job_from: Callable[[Any, str], Job], first: bool
+) -> list[Job]:
+    """The jobs of a list page; the first page (listed again every tick) through `memo`."""
+    items = item_list(document, field)
+    if first:
+        return memo.read(items, job_from, field)
+    return [job_from(item, f"{field}[{index}]") for index, item in enumerate(items)]
 
 
 def item_list(document: Mapping[str, Any], field: str) -> list[Any]:
