@@ -285,6 +285,21 @@ async def test_covered_screen_stops_describing_until_it_shows_again(emulator, aw
         await wait_for(pilot, lambda: emulator.calls["GetModelInvocationJob"] > covered)
 
 
+async def test_a_job_that_finished_while_covered_shows_as_finished_on_return(emulator, aws_env, world, running_arn, monkeypatch) -> None:
+    """Not after the rest of the paused wait: what the screen shows when it is back is true now."""
+    monkeypatch.setattr(detail_module, "REDESCRIBE_SECONDS", 600)
+    host = make_host(emulator, running_arn)
+    async with host.run_test(size=SIZE) as pilot:
+        await detail_shown(pilot, host)
+        screen = host.detail
+        await wait_for(pilot, lambda: screen.will_describe_again and not screen.describing)
+        host.push_screen(HelpScreen())
+        await wait_for(pilot, lambda: screen.covered)
+        world.set_status(running_arn, "Completed", processedRecordCount=10_000)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: screen.job.phase is Phase.SUCCEEDED)
+
+
 # -- keys --------------------------------------------------------------------------------------
 
 

@@ -2,7 +2,8 @@
 
 It shows the summary row it was given at once, then describes the job in a worker and
 renders the whole response when it arrives. While the job is not terminal it describes
-it again on a one-shot timer (re-armed after each describe, paused while covered), and
+it again on a one-shot timer (re-armed after each describe, paused while covered, and
+described at once when shown again), and
 turns successive record counts into a processing rate and an ETA. A failed describe keeps
 the summary on screen with the problem in place of the details.
 
@@ -119,9 +120,11 @@ class DetailScreen(Screen[None]):
             self._timer.pause()
 
     def on_screen_resume(self) -> None:
+        """Shown again: a job that may have moved on while covered is described at once, so
+        what this screen shows is true now, not after the rest of the paused wait."""
         self._suspended = False
         if self._timer is not None:
-            self._timer.resume()
+            self.action_describe_now()
 
     # -- describing ---------------------------------------------------------------------
 
