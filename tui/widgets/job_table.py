@@ -50,6 +50,18 @@ class RowView(Protocol):
     def status_line(self) -> str: ...
 
 
+class TableMessage(Message):
+    """A message from a job table; `control` is the table, so `@on(..., "#id")` can pick one."""
+
+    def __init__(self, table: JobTable) -> None:
+        super().__init__()
+        self.table = table
+
+    @property
+    def control(self) -> JobTable:
+        return self.table
+
+
 class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
     """Rows of jobs with a cursor; posts messages, never calls AWS."""
 
@@ -92,65 +104,31 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)
 
-    class CursorMoved(Message):
+    class CursorMoved(TableMessage):
         """The cursor is on another job (or on none)."""
 
         def __init__(self, table: JobTable, job: Job | None) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.job = job
 
-        @property
-        def control(self) -> JobTable:
-            return self.table
-
-    class NearEnd(Message):
+    class NearEnd(TableMessage):
         """The cursor or viewport is within one screen of the last loaded row: load more."""
-
-        def __init__(self, table: JobTable) -> None:
-            super().__init__()
-            self.table = table
-
-        @property
-        def control(self) -> JobTable:
-            return self.table
 
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, JobTable.NearEnd)
 
-    class EndWanted(Message):
+    class EndWanted(TableMessage):
         """End (or `G`) with more rows to come: load every page; the cursor follows the last row."""
 
-        def __init__(self, table: JobTable) -> None:
-            super().__init__()
-            self.table = table
-
-        @property
-        def control(self) -> JobTable:
-            return self.table
-
-    class EndStopped(Message):
+    class EndStopped(TableMessage):
         """A movement key (or Esc) while loading to the end: stop after the page in flight."""
 
-        def __init__(self, table: JobTable) -> None:
-            super().__init__()
-            self.table = table
-
-        @property
-        def control(self) -> JobTable:
-            return self.table
-
-    class Selected(Message):
+    class Selected(TableMessage):
         """Enter (or `d`) on a job: show its detail."""
 
         def __init__(self, table: JobTable, job: Job) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.job = job
-
-        @property
-        def control(self) -> JobTable:
-            return self.table
 
     def __init__(
         self,
