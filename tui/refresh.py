@@ -155,6 +155,7 @@ class RefreshEngine:
         self._views: dict[SourceKey | None, View] = {}
         self._interval: float | None = None  # the loop's, as last given to next_delay
         self._prefetched: asyncio.Task[RefreshBatch] | None = None
+        self._kept: tuple[Filters, list[JobFeed]] | None = None  # see set_filters
 
     # ------------------------------------------------------------ filters, sort, views
 
@@ -170,11 +171,28 @@ class RefreshEngine:
         return (self._sort_column, self._sort_descending)
 
     def set_filters(self, filters: Filters) -> None:
-        """Clear every feed: the caller refreshes next. Fetches still in flight are discarded."""
+        """Start every feed again for `filters`: the caller refreshes next. Fetches still in
+        flight are discarded.
+
+        The rows loaded without a name or status filter are kept aside while one is set, and
+        come back when the filters return to them (Esc): every page loaded before stays loaded,
+        and the caller's refresh brings them up to date (first page, describes of active jobs)
+        instead of listing them all again."""
+        leaving, kept = self._filters, self._kept
         self._filters = filters
         self._generation += 1
+        if kept is not None and kept[0] == filters:
+            self._kept = None
+            for state, feed in zip(self.states, kept[1]):
+                state.feed = feed
+        else:
+            if not leaving.name and not leaving.status and (filters.name or filters.status):
+                self._kept = (leaving, [state.feed for state in self.states])
+            elif not filters.name and not filters.status:
+                self._kept = None  # back to no filter in another order: the kept rows would not fit
+            for state in self.states:
+                state.feed = JobFeed(filters.newest_first)
         for state in self.states:
-            state.feed.reset(filters.newest_first)
             state.loading = False
             state.notice = None
             state.cached = False

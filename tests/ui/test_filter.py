@@ -46,6 +46,30 @@ async def test_rows_narrow_as_you_type_and_esc_restores_them_without_a_list_call
         assert list_calls(emulator) == calls  # typing and Esc fetched nothing
 
 
+async def test_esc_after_a_service_filter_brings_back_every_loaded_page_without_listing_them_again(make_app, emulator) -> None:
+    app = make_app(kinds=["bedrock"], interval=600.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
+        await pilot.press("end")
+        await wait_for(pilot, lambda: table.view.all_loaded and app.live.idle, timeout=30)
+        before = arns(table)
+        assert len(before) > 100  # more than the first page
+        word = table.view[len(before) // 2].name.split("-")[0]
+
+        await pilot.press("slash", *word, "enter")  # Enter: the service filters (nameContains)
+        await wait_for(pilot, lambda: app.live.engine.filters.name == word and app.live.idle and table.row_count > 0)
+        assert len(arns(table)) < len(before)
+        calls = list_calls(emulator)
+
+        await pilot.press("escape")
+        assert app.live.engine.filters.name == ""
+        assert arns(table) == before  # at once, before any answer
+        await wait_for(pilot, lambda: app.live.idle and list_calls(emulator) > calls)
+        assert list_calls(emulator) == calls + 1  # the first page, to bring the rows up to date
+        assert set(before) <= set(arns(table))
+
+
 async def test_a_pattern_of_any_characters_is_literal_and_shown_inert(make_app, emulator) -> None:
     app = make_app(kinds=["bedrock"], interval=600.0)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -192,6 +192,23 @@ async def test_a_prefetched_refresh_from_older_filters_is_not_used():
     assert all(job.phase.value == "running" for job in engine.states[0].feed)
 
 
+async def test_rows_loaded_without_filters_come_back_when_the_filters_are_cleared():
+    source = source_with(12)
+    engine = make_engine(source)
+    await refresh(engine)
+    await load_all(engine, source.key)
+    loaded = [job.arn for job in engine.states[0].feed]
+    engine.set_filters(Filters(status="running"))
+    await refresh(engine)
+    engine.set_filters(Filters(status="running", name="job"))  # narrower still: the unfiltered rows stay kept
+    assert len(engine.states[0].feed) == 0
+    engine.set_filters(Filters())
+    assert [job.arn for job in engine.states[0].feed] == loaded  # before any call
+    engine.set_filters(Filters(status="failed"))
+    engine.set_filters(Filters(newest_first=False))  # another order: kept rows would not fit
+    assert len(engine.states[0].feed) == 0
+
+
 async def test_a_tick_costs_one_list_plus_the_active_jobs_outside_page_one():
     source = source_with(40)
     engine = make_engine(source)
