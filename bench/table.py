@@ -32,7 +32,9 @@ until the status line says "100,000 jobs · all loaded"; its peak RSS (VmHWM) is
 against the DataTable child's peak RSS at the same size. Then, with all rows loaded,
 `--presses` down and PgDn keys are written to the terminal, each timed from the write to
 the last byte of the output burst it caused (the app's real driver, 60 Hz frame timer
-and terminal writes included).
+and terminal writes included). Right after it, in the same pty setup, the floor: the
+barest Line-API table of the same rows (bench/_floor_app.py: one plain string per row, a
+cursor, nothing else) gets the same keys timed the same way; "app/floor" is the ratio.
 """
 
 from __future__ import annotations
@@ -218,8 +220,7 @@ def _whole_app(jobs: int, presses: int, timeout: float = 240.0) -> dict:
     import re
     import tempfile
 
-    from _harness import KEYS as KEY_BYTES
-    from _harness import PYTHON, EmulatorProcess, PtyApp, dummy_aws_env, percentile, proc_rss_mb
+    from _harness import PYTHON, EmulatorProcess, PtyApp, dummy_aws_env, proc_rss_mb
     from startup import first_names, name_pattern
 
     done = re.compile(rf"{jobs:,} jobs · all loaded")
@@ -240,18 +241,36 @@ def _whole_app(jobs: int, presses: int, timeout: float = 240.0) -> dict:
                     break
             time.sleep(1.0)
             rss, peak = proc_rss_mb(app.pid)
-            keys = {}
-            for key in ("down", "pagedown"):
-                app.time_input(KEY_BYTES["home"], quiet=0.1)
-                bursts = [app.time_input(KEY_BYTES[key]) for _ in range(presses)]
-                keys[key] = {
-                    "first": summary_ms([b[0] for b in bursts if b]),
-                    "last": summary_ms([b[1] for b in bursts if b]),
-                    "bytes_p50": percentile([b[2] for b in bursts if b], 50),
-                }
+            keys = _time_keys(app, presses)
         finally:
             app.stop()
-    return {"jobs": jobs, "first_rows_s": first, "all_loaded_s": loaded, "rss_mb": rss, "peak_rss_mb": peak, "keys": keys}
+    floor = PtyApp([PYTHON, str(Path(__file__).with_name("_floor_app.py")), str(jobs)], env=dict(os.environ)).start()
+    try:
+        if floor.wait_for_text(re.compile(r"rows · ready"), 120) is None:
+            raise RuntimeError("the floor table did not start:\n" + floor.screen_text()[-2000:])
+        time.sleep(1.0)
+        floor_keys = _time_keys(floor, presses)
+    finally:
+        floor.stop()
+    return {"jobs": jobs, "first_rows_s": first, "all_loaded_s": loaded, "rss_mb": rss, "peak_rss_mb": peak, "keys": keys,
+            "floor_keys": floor_keys}
+
+
+def _time_keys(app, presses: int) -> dict:  # noqa: ANN001 - a started PtyApp
+    """down and PgDn from the top, each timed from the write to the last byte of its burst."""
+    from _harness import KEYS as KEY_BYTES
+    from _harness import percentile
+
+    keys = {}
+    for key in ("down", "pagedown"):
+        app.time_input(KEY_BYTES["home"], quiet=0.1)
+        bursts = [app.time_input(KEY_BYTES[key]) for _ in range(presses)]
+        keys[key] = {
+            "first": summary_ms([b[0] for b in bursts if b]),
+            "last": summary_ms([b[1] for b in bursts if b]),
+            "bytes_p50": percentile([b[2] for b in bursts if b], 50),
+        }
+    return keys
 
 
 def _seconds_ms(record: dict | None) -> float | None:
@@ -296,13 +315,16 @@ def _print(results: dict) -> None:
     if app:
         baseline = results.get("widgets", {}).get(str(app["jobs"]), {}).get("DataTable", {}).get("peak_rss_mb")
         print_table(
-            ["whole app (pty, --source bedrock)", "value", "DataTable alone, same rows", "ratio"],
+            ["whole app (pty, --source bedrock)", "value", "DataTable alone, same rows", "ratio (RSS: app/DataTable · keys: app/floor)"],
             [
                 [f"peak RSS MB, {app['jobs']:,} jobs all loaded", app["peak_rss_mb"], baseline, ratio(app["peak_rss_mb"], baseline)],
                 ["RSS MB at the end", app["rss_mb"], None, None],
                 ["End pressed until all loaded, s", app["all_loaded_s"], None, None],
                 *[[f"{key}: key written → last byte of its frame, {stat} ms", app["keys"][key]["last"][stat], None, None]
                   for key in app.get("keys", {}) for stat in ("p50", "p95")],
+                *[[f"{key}: bare Line-API table (the floor), {stat} ms", app["floor_keys"][key]["last"][stat], None,
+                   ratio(app["keys"][key]["last"][stat], app["floor_keys"][key]["last"][stat])]
+                  for key in app.get("floor_keys", {}) for stat in ("p50", "p95")],
                 *[[f"{key}: key written → first byte, p50 ms", app["keys"][key]["first"]["p50"], None, None]
                   for key in app.get("keys", {})],
                 *[[f"{key}: bytes per press, p50", app["keys"][key]["bytes_p50"], None, None] for key in app.get("keys", {})],
