@@ -7,6 +7,7 @@ Against one `batchtop emulate --jobs N --speed 0` subprocess, the real app
 AWS config of 20 profiles, each with its own access key (so, on the emulator, its own
 account). The sources are profiles × regions × kinds:
     1 = 1 × 1 × bedrock · 10 = 2 × 5 × bedrock · 100 = 20 × 5 × bedrock · 300 = 15 × 5 × all four kinds
+    · 400 = 20 × 5 × all four kinds (the issue's check: 20 accounts × 5 regions × every kind)
 Every source holds `--jobs` jobs, all on its first page, so the All view's status line reads
 "<sources × jobs> jobs · all loaded" once every source has its first page: the clock stops
 there (from spawn). Peak RSS is VmHWM from /proc/<pid>/status, read from outside at the end;
@@ -45,6 +46,7 @@ SHAPES = {  # sources: (profiles, regions, --source)
     10: (2, 5, "bedrock"),
     100: (20, 5, "bedrock"),
     300: (15, 5, "all"),
+    400: (20, 5, "all"),
 }
 KINDS_PER_SOURCE = {"bedrock": 1, "all": 4}
 
@@ -92,7 +94,7 @@ def run_size(env: dict[str, str], sources: int, jobs: int, idle: float, timeout:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="1,10,100,300", help=f"source counts, from {sorted(SHAPES)}")
+    parser.add_argument("--sizes", default="1,10,100,300,400", help=f"source counts, from {sorted(SHAPES)}")
     parser.add_argument("--jobs", type=int, default=100, help="emulator jobs per source (one first page: ≤ 100)")
     parser.add_argument("--idle", type=float, default=60.0, help="seconds of idle CPU measured per size")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds allowed for every first page")
@@ -117,7 +119,7 @@ def main() -> int:
         return 0
     print_machine()
     print(f"real app in a 120×40 pty against `batchtop emulate --jobs {args.jobs} --speed 0`; "
-          f"idle window {args.idle:g} s at --interval 10; goal at 300 sources: peak RSS ≤ 150 MB")
+          f"idle window {args.idle:g} s at --interval 10; goal at 300 and 400 sources: peak RSS ≤ 150 MB")
     rows = [[r["sources"], r["rows"], r["first_pages_s"], r["peak_rss_mb"], r["idle_cpu_s_per_min"]] for r in results]
     print_table(["sources", "rows", "every first page (s)", "peak RSS (MB)", "idle CPU s/min"], rows, digits=1)
     return 0

@@ -32,10 +32,11 @@ from aiobotocore.session import AioSession
 from botocore import handlers
 from botocore.exceptions import ProfileNotFound
 from botocore.httpsession import create_urllib3_context, get_cert_path
-from botocore.loaders import Loader, create_loader
+from botocore.loaders import Loader
 
 from . import __version__
 from .errors import classify, known_profiles
+from .lean_loader import LeanLoader
 from .models import JobKind, Source, SourceKey
 from .sanitize import clean
 from .sources.transport import CappedHTTPSession
@@ -188,7 +189,7 @@ class AwsPool:
             read_timeout=read_timeout,
         )
         self._sessions: dict[str | None, aioboto3.Session] = {}
-        self._loaders: dict[object, Loader] = {}
+        self._loaders: dict[str | None, Loader] = {}
         self._methods: dict[str, dict[str, Any]] = {}
         self._slots: dict[tuple[str | None, str, str], ClientSlot] = {}
 
@@ -242,13 +243,16 @@ class AwsPool:
             if callable(value):
                 class_attributes[name] = shared.setdefault(name, value)
 
-    def _loader(self, data_path: object) -> Loader:
+    def _loader(self, data_path: str | None) -> Loader:
         """botocore's data files (endpoints.json is 1.2 MB, then the service models) parsed once
-        per process rather than once per session: ~45 ms for every other profile, and for
-        every session renewed after a credential failure."""
+        per process rather than once per session (~45 ms for every other profile, and for
+        every session renewed after a credential failure), and cut to what our clients use."""
         loader = self._loaders.get(data_path)
         if loader is None:
-            loader = self._loaders[data_path] = create_loader(data_path)  # type: ignore[arg-type]
+            from .sources import service_operations
+
+            extra = [os.path.expanduser(os.path.expandvars(path)) for path in data_path.split(os.pathsep)] if data_path else None
+            loader = self._loaders[data_path] = LeanLoader(service_operations(), extra_search_paths=extra)
         return loader
 
     def renew_session(self, profile: str | None, stale: aioboto3.Session) -> None:

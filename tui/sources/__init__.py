@@ -13,7 +13,15 @@ from ..models import JobKind, Source, SourceKey
 if TYPE_CHECKING:
     from ..aws import AwsPool
 
-__all__ = ["make_source"]
+__all__ = ["make_source", "service_operations"]
+
+
+def service_operations() -> dict[str, frozenset[str]]:
+    """The AWS operations each service's adapter calls, by service: the pool's clients are
+    built knowing only these (see tui/lean_loader.py)."""
+    from . import bedrock, personalize, sagemaker
+
+    return {adapter.SERVICE: frozenset(adapter.OPERATIONS) for adapter in (bedrock, personalize, sagemaker)}
 
 
 def make_source(

@@ -42,6 +42,8 @@ STATUSES = (
 # nameContains must match the API's job-name pattern, or the call fails with ValidationException.
 _SERVER_NAME = re.compile(r"[a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9+\-.]){0,63}")
 _DOCUMENT_OPERATIONS = ("ListModelInvocationJobs", "GetModelInvocationJob")
+OPERATIONS = (*_DOCUMENT_OPERATIONS, "StopModelInvocationJob")
+"""Every operation this adapter calls: its clients know no other (tui/lean_loader.py)."""
 _TIME_FIELDS = ("submitTime", "lastModifiedTime", "endTime", "jobExpirationTime")
 _COUNT_FIELDS = ("totalRecordCount", "processedRecordCount", "successRecordCount", "errorRecordCount")
 

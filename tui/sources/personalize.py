@@ -50,6 +50,9 @@ _DOCUMENT_OPERATIONS = (
     "DescribeBatchInferenceJob",
     "DescribeBatchSegmentJob",
 )
+OPERATIONS = _DOCUMENT_OPERATIONS
+"""Every operation this adapter calls (Personalize has no stop): its clients know no other
+(tui/lean_loader.py)."""
 
 
 def prepare_client(client: object) -> None:

@@ -38,6 +38,8 @@ _SERVER_NAME = re.compile(r"[a-zA-Z0-9\-]{1,63}")  # NameContains must match thi
 _ARN_RESOURCE = ":transform-job/"
 _LIST_FIELD = "TransformJobSummaries"
 _DOCUMENT_OPERATIONS = ("ListTransformJobs", "DescribeTransformJob")
+OPERATIONS = (*_DOCUMENT_OPERATIONS, "StopTransformJob")
+"""Every operation this adapter calls: its clients know no other (tui/lean_loader.py)."""
 _TIME_FIELDS = ("CreationTime", "TransformStartTime", "TransformEndTime", "LastModifiedTime")
 
 
