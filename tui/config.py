@@ -26,7 +26,7 @@ CONFIG_ENV = "BATCHTOP_CONFIG"
 MIN_INTERVAL, MAX_INTERVAL = 2.0, 600.0
 MIN_CACHE_JOBS, MAX_CACHE_JOBS = 1_000, 5_000_000
 
-Column = Literal["name", "status", "progress", "model", "created", "duration", "message", "account"]
+Column = Literal["name", "status", "progress", "model", "kind", "account", "region", "created", "duration", "message"]
 COLUMNS: tuple[str, ...] = get_args(Column)
 """Every table column the config (and the UI) knows, in the default display order."""
 
@@ -153,8 +153,10 @@ regions = []           # e.g. ["us-east-1", "eu-west-1"]
 # Seconds between live refreshes, 2 to 600.
 interval = 10.0
 
-# Table columns, in order. Leave unset for the default layout. Known columns:
-# name, status, progress, model, created, duration, message, account.
+# Table columns, in order, each shown whatever the rows (width permitting). Leave unset
+# for the default layout, which adds kind, account and region only when they differ
+# between rows. Known columns: name, status, progress, model, kind, account (the ARN's
+# account id), region (profile/region), created, duration, message.
 # columns = ["name", "status", "progress", "created", "message"]
 
 # Any Textual theme name, e.g. "textual-dark", "textual-light", "nord", "gruvbox".

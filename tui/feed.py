@@ -373,6 +373,15 @@ def frontier(members: Iterable[Member]) -> tuple[float, Member | None]:
     return limit, holder
 
 
+def holders(members: Iterable[Member], arn: str) -> list[Member]:
+    """The sources that hold the job `arn` (two profiles of one account both do).
+
+    Asked of each feed's ARN index when someone wants to know (the detail screen), so a
+    job seen once or twice costs no memory per row, at any number of rows.
+    """
+    return [member for member in members if member.feed.get(arn) is not None]
+
+
 def status_line(count: int, all_loaded: bool, loading: bool, client_sorted: bool) -> str:
     """The table's status line: how much is loaded and whether more is coming."""
     if all_loaded:

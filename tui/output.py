@@ -25,7 +25,7 @@ from typing import Any, TextIO
 from pydantic import TypeAdapter
 from rich.cells import set_cell_size
 
-from .console_url import console_url
+from .console_url import console_url, parse_arn
 from .models import Job, JobDetail, SourceKey
 from .records import csv_columns, flat_record, job_record
 from .sanitize import clean, is_invisible
@@ -71,18 +71,24 @@ def offset_iso(moment: dt.datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
+def arn_account(arn: str) -> str | None:
+    """The account id a well-formed ARN names; None for anything else."""
+    parts = parse_arn(arn)
+    return parts.account if parts else None
+
+
 def ls_record(key: SourceKey, job: Job) -> dict[str, Any]:
-    """A job as `batchtop ls` writes it: its profile and region, times in UTC."""
-    return job_record(job, {"profile": key.profile, "region": key.region}, utc_iso)
+    """A job as `batchtop ls` writes it: its profile, region and account, times in UTC."""
+    return job_record(job, {"profile": key.profile, "region": key.region, "account": arn_account(job.arn)}, utc_iso)
 
 
 def export_record(job: Job) -> dict[str, Any]:
-    """A job as the export writes it: its source id, each time with its own offset."""
-    return job_record(job, {"source": job.source}, offset_iso)
+    """A job as the export writes it: its source id and account, each time with its own offset."""
+    return job_record(job, {"source": job.source, "account": arn_account(job.arn)}, offset_iso)
 
 
-LS_CSV_COLUMNS = csv_columns(["profile", "region"])
-EXPORT_CSV_COLUMNS = csv_columns(["source"], notes=False)
+LS_CSV_COLUMNS = csv_columns(["profile", "region", "account"])
+EXPORT_CSV_COLUMNS = csv_columns(["source", "account"], notes=False)
 
 
 # ---------------------------------------------------------------- CSV
@@ -173,7 +179,11 @@ def progress_text(job: Job) -> str:
 
 
 class TableWriter:
-    """`ls`'s fixed-width table: every value cleaned and fitted to its column, the ARN last."""
+    """`ls`'s fixed-width table: every value cleaned and fitted to its column, the ARN last.
+
+    The header waits for the first row (or the end): by then `ls` knows whether the rows
+    span several accounts, and adds an ACCOUNT column if they do.
+    """
 
     COLUMNS = (("CREATED (UTC)", 16), ("KIND", 11), ("REGION", 14), ("STATUS", 18), ("PROGRESS", 18), ("NAME", 40))
     ARN_MAX = 300
@@ -181,25 +191,41 @@ class TableWriter:
     def __init__(self, out: TextIO, *, several_profiles: bool = False) -> None:
         self.out = out
         self.several_profiles = several_profiles
-        self.columns = list(self.COLUMNS)
-        if several_profiles:
-            self.columns.insert(2, ("PROFILE", 14))
+        self.several_accounts = False
+        self._begun = False
+
+    @property
+    def columns(self) -> list[tuple[str, int]]:
+        columns = list(self.COLUMNS)
+        if self.several_accounts:
+            columns.insert(2, ("ACCOUNT", 12))
+        if self.several_profiles:
+            columns.insert(2, ("PROFILE", 14))
+        return columns
 
     def begin(self) -> None:
-        self.out.write(self._line([title for title, _ in self.columns], "ARN"))
+        """Nothing yet: the header comes with the first row."""
 
     def write(self, key: SourceKey, job: Job) -> None:
+        self._header()
         created = job.created.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M") if job.created else "?"
         status = job.status or "?"
         if job.notes:
             status = f"{status} (!)"
         values = [created, job.kind.value, key.region, status, progress_text(job), job.name]
+        if self.several_accounts:
+            values.insert(2, arn_account(job.arn) or "?")
         if self.several_profiles:
             values.insert(2, key.profile or "default")
         self.out.write(self._line(values, job.arn))
 
     def end(self) -> None:
-        pass
+        self._header()
+
+    def _header(self) -> None:
+        if not self._begun:
+            self._begun = True
+            self.out.write(self._line([title for title, _ in self.columns], "ARN"))
 
     def _line(self, values: list[str], last: str) -> str:
         cells = [set_cell_size(clean(value, width), width) for value, (_, width) in zip(values, self.columns)]
@@ -217,6 +243,12 @@ class LsRows:
 
     def begin(self) -> None:
         (self.table or self.records).begin()  # type: ignore[union-attr]
+
+    def accounts_known(self, accounts: set[str]) -> None:
+        """Before the first row: the accounts the rows come from (the table names each row's
+        when there are several; the records always carry it)."""
+        if self.table is not None:
+            self.table.several_accounts = len(accounts) > 1
 
     def write(self, key: SourceKey, job: Job) -> None:
         if self.table is not None:

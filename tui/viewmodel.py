@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .feed import SORT_COLUMNS
+from .feed import SORT_COLUMNS, holders
 from .models import STATUS_PHASES, Filters, JobKind, Phase, SourceKey
 from .refresh import SourceState
 from .sanitize import clean
+from .widgets.columns import arn_account
 from .widgets.header import HeaderState
 from .widgets.source_list import SourceRow
 
@@ -144,6 +145,17 @@ def status_choices(kinds: set[JobKind]) -> list[str]:
 def several_places(states: Sequence[SourceState]) -> bool:
     """Do the rows come from more than one (profile, region)? Then the table names it."""
     return len({(state.key.profile, state.key.region) for state in states}) > 1
+
+
+def accounts(states: Sequence[SourceState]) -> set[str]:
+    """The AWS accounts the loaded rows belong to. A source lists one account's jobs (its
+    profile's), so its first row says which: O(sources), whatever the rows."""
+    return {arn_account(state.feed[0].arn) for state in states if len(state.feed)} - {""}
+
+
+def seen_by(states: Sequence[SourceState], arn: str) -> list[SourceKey]:
+    """The sources that list the job `arn`: two profiles of one account both do."""
+    return [state.key for state in holders(states, arn)]
 
 
 def next_sort(sort: tuple[str, bool]) -> tuple[str, bool]:

@@ -104,7 +104,7 @@ def test_ls_filters(aws_env, world, capsys):
 def test_ls_csv_has_a_header_and_one_line_per_job(aws_env, capsys):
     assert main(["ls", "--source", "segment", "--format", "csv", "--limit", "3"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("arn,name,kind,profile,region,status,phase,created")
+    assert lines[0].startswith("arn,name,kind,profile,region,account,status,phase,created")
     assert len(lines) == 4
 
 

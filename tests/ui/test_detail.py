@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import io
 import json
 
 import pytest
-from rich.console import Console
 from textual.app import App
 from textual.binding import Binding
 from textual.widgets import Static
@@ -26,7 +24,7 @@ from tui.screens.detail import DetailScreen
 from tui.screens.help import HelpScreen
 from tui.models import Filters
 from tui.output import ARN_REFUSED
-from ui_rows import wait_for
+from ui_rows import static_text, wait_for
 
 SIZE = (120, 40)
 NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -121,9 +119,7 @@ def make_host(emulator, arn: str, **options: object) -> DetailHost:  # noqa: ANN
 
 
 def text_of(static: Static) -> str:
-    console = Console(width=SIZE[0], record=True, file=io.StringIO())
-    console.print(static.content)
-    return console.export_text()
+    return static_text(static, SIZE[0])
 
 
 async def detail_shown(pilot, host: DetailHost) -> None:  # noqa: ANN001

@@ -165,8 +165,8 @@ async def test_flashed_rows_return_to_normal_after_one_timer(monkeypatch) -> Non
 
 
 def test_region_column_names_a_profile_that_holds_a_slash_whole() -> None:
-    assert cell_text(make_job(1, source="team/dev/eu-west-1/bedrock"), "account", 40, T0) == "team/dev/eu-west-1"
-    assert cell_text(make_job(2, source="default/us-east-1/bedrock"), "account", 40, T0) == "us-east-1"
+    assert cell_text(make_job(1, source="team/dev/eu-west-1/bedrock"), "region", 40, T0) == "team/dev/eu-west-1"
+    assert cell_text(make_job(2, source="default/us-east-1/bedrock"), "region", 40, T0) == "us-east-1"
 
 
 async def test_narrow_terminal_keeps_name_status_and_time() -> None:

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 
-from ui_rows import pane, wait_for
+from accounts import THREE_PROFILES, write_profiles
+from ui_rows import pane, static_text, wait_for
+
+from textual.widgets import Static
 
 from tui.emulator.accounts import account_of
+from tui.screens.detail import DetailScreen
 
-
-
-def _profiles(keys: dict[str, str]) -> list[str]:
-    """Profiles in the AWS config, each with its access key: on the emulator, its account."""
-    with open(os.environ["AWS_CONFIG_FILE"], "a") as config:
-        for name, key in keys.items():
-            config.write(f"[profile {name}]\nregion = us-east-1\naws_access_key_id = {key}\naws_secret_access_key = x\n\n")
-    return list(keys)
 
 
 def _two_profiles_of_one_account() -> list[str]:
     """A read-only and an admin profile with the same keys: one account, seen twice."""
-    return _profiles({"readonly": "AKIAONEACCOUNT", "admin": "AKIAONEACCOUNT"})
+    return write_profiles({"readonly": "AKIAONEACCOUNT", "admin": "AKIAONEACCOUNT"})
 
 
 async def test_a_job_two_profiles_see_is_one_row_in_every_view_and_count(make_app):
@@ -60,7 +55,7 @@ async def test_an_unknown_profile_among_good_ones_is_a_failing_source_with_its_f
 
 
 async def test_three_profiles_of_two_accounts_show_each_account_s_jobs_once(make_app):
-    profiles = _profiles({"one-ro": "AKIAACCOUNTONE", "one-admin": "AKIAACCOUNTONE", "two": "AKIAACCOUNTTWO"})
+    profiles = write_profiles(THREE_PROFILES)
     one, two = account_of("AKIAACCOUNTONE"), account_of("AKIAACCOUNTTWO")
     assert len({one, two, "123456789012"}) == 3
     app = make_app(kinds=["bedrock", "personalize"], profiles=profiles, regions=["us-east-1", "eu-west-1"])
@@ -85,3 +80,39 @@ async def test_three_profiles_of_two_accounts_show_each_account_s_jobs_once(make
         job = next(job for job in engine.view(None) if two in job.arn and ":bedrock:" in job.arn)
         detail = await engine.source_for(job).describe(job.arn)  # the account's ARN goes back in
         assert detail.job.arn == job.arn and detail.job.name == job.name
+
+
+async def test_three_profiles_of_two_accounts_name_each_row_s_account_and_a_shared_job_s_profiles(make_app):
+    profiles = write_profiles(THREE_PROFILES)
+    one, two = account_of("AKIAACCOUNTONE"), account_of("AKIAACCOUNTTWO")
+    app = make_app(kinds=["bedrock", "personalize"], profiles=profiles, regions=["us-east-1", "eu-west-1"])
+    async with app.run_test(size=(200, 50)) as pilot:
+        engine = app.live.engine
+        await wait_for(pilot, lambda: all(state.feed.started for state in engine.states))
+        await wait_for(pilot, lambda: "ACCOUNT" in app.table.render_line(0).text)
+        view = app.table.view
+        header = app.table.render_line(0).text
+        start = header.index("ACCOUNT")
+        shown = [app.table.render_line(y).text[start : start + 12] for y in range(1, 40)]
+        assert {one, two} <= set(shown)
+        for y, cell in enumerate(shown, start=1):
+            job = view[y - 1]
+            assert cell == job.arn.split(":")[4]  # each row its own account
+
+        shared = next(index for index, job in enumerate(view) if f":{one}:" in job.arn)
+        app.table.cursor = shared
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        identity = app.screen.query_one("#identity", Static)
+        await wait_for(pilot, lambda: "Seen by" in static_text(identity))
+        region = view[shared].arn.split(":")[3]
+        assert f"one-ro · {region}" in static_text(identity) and f"one-admin · {region}" in static_text(identity)
+        assert "two ·" not in static_text(identity)
+
+        await pilot.press("escape")
+        only = next(index for index, job in enumerate(view) if f":{two}:" in job.arn)
+        app.table.cursor = only
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        identity = app.screen.query_one("#identity", Static)
+        assert "Seen by" not in static_text(identity) and "two" in static_text(identity)

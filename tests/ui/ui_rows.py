@@ -3,8 +3,11 @@ reading the monitor's header and source pane as plain text."""
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable
+
+from rich.console import Console
 
 from tui.models import Job
 from tui.widgets.header import MonitorHeader
@@ -43,6 +46,13 @@ async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 10.0) 
 def header(app) -> str:  # noqa: ANN001
     """The monitor's header line as plain text."""
     return app.screen.query_one(MonitorHeader).text
+
+
+def static_text(static, width: int = 120) -> str:  # noqa: ANN001
+    """What a Static shows (text or a rich renderable such as the detail's tables), as plain text."""
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(static.content)
+    return console.export_text()
 
 
 def pane(app) -> str:  # noqa: ANN001

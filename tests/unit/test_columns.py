@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tui.models import JobKind, Phase
-from tui.widgets.columns import GUTTER, layout, middle_cut, status_text
+from factories import T0, make_job
+
+from tui.widgets.columns import GUTTER, arn_account, cell_text, layout, middle_cut, status_text
 
 ALL_KINDS = frozenset(JobKind)
 
@@ -47,3 +49,23 @@ def test_names_are_cut_in_the_middle_keeping_their_end(name: str, width: int, cu
 def test_status_is_the_phase_for_every_service() -> None:
     assert status_text(Phase.RUNNING) == "▶ running"
     assert max(len(status_text(phase)) for phase in Phase) <= 11
+
+
+def test_the_account_column_shows_by_default_only_for_several_accounts() -> None:
+    one = [column.key for column in layout(200, kinds=ALL_KINDS, several_places=True)]
+    several = [column.key for column in layout(200, kinds=ALL_KINDS, several_places=True, several_accounts=True)]
+    assert "account" not in one and "region" in one
+    assert several.index("account") == several.index("region") - 1
+
+
+def test_a_column_the_config_names_is_shown_whatever_the_rows() -> None:
+    wanted = ["name", "account", "region", "kind", "progress"]
+    columns = layout(150, kinds=frozenset({JobKind.SAGEMAKER}), several_places=False, wanted=wanted)
+    assert [column.key for column in columns] == wanted
+    assert [column.title for column in columns][1:3] == ["ACCOUNT", "REGION"]
+
+
+def test_the_account_cell_is_the_arn_s_account_or_blank() -> None:
+    job = make_job(1, arn="arn:aws:bedrock:eu-west-1:210987654321:model-invocation-job/abc")
+    assert cell_text(job, "account", 12, T0) == "210987654321"
+    assert arn_account("arn:aws:bedrock:eu-west-1:\x1b[2J:job/x") == arn_account("not an arn") == ""

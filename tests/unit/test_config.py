@@ -132,7 +132,7 @@ def test_defaults_match_the_contract():
         "off",
         False,
     )
-    assert COLUMNS == ("name", "status", "progress", "model", "created", "duration", "message", "account")
+    assert COLUMNS == ("name", "status", "progress", "model", "kind", "account", "region", "created", "duration", "message")
 
 
 # --- broken files -------------------------------------------------------------------------

@@ -69,6 +69,7 @@ def test_csv_has_a_header_and_one_row_per_job_with_every_field(tmp_path):
         "name": "job-1",
         "kind": "bedrock",
         "source": "default/us-east-1/bedrock",
+        "account": "123456789012",
         "status": "InProgress",
         "phase": "running",
         "created": "2025-03-04T05:06:07+00:00",

@@ -14,12 +14,21 @@ from ..cache import JobCache, cache_path
 from ..config import Settings
 from ..feed import created_key
 from ..models import Filters, Job, JobKind, SourceKey, split_source_id
+from ..output import arn_account
 from ..sources.filtering import job_matches
 from .common import EXIT_FAILED, EXIT_OK, say
 
 
-def list_cached(settings: Settings, filters: Filters, limit: int | None, write: Callable[[SourceKey, Job], None]) -> int:
-    """Write the cached jobs of the configured sources, newest first; 1 when there is no usable cache."""
+def list_cached(
+    settings: Settings,
+    filters: Filters,
+    limit: int | None,
+    write: Callable[[SourceKey, Job], None],
+    accounts: Callable[[set[str]], None] = lambda _accounts: None,
+) -> int:
+    """Write the cached jobs of the configured sources, newest first, each job once (two
+    profiles of one account cache the same jobs); 1 when there is no usable cache.
+    `accounts` hears the accounts the rows come from before the first row."""
     path = cache_path()
     if not path.exists():
         say(f"no job cache yet at {path}: run batchtop once to fill it")
@@ -32,11 +41,15 @@ def list_cached(settings: Settings, filters: Filters, limit: int | None, write: 
         listings = [[(key, job) for job in cache.load(key.id).jobs if job_matches(job, filters)] for key in keys]
     finally:
         cache.close()
+    accounts({account for listing in listings if listing and (account := arn_account(listing[0][1].arn))})
     order = created_key(newest_first=True)
-    for count, (key, job) in enumerate(heapq.merge(*listings, key=lambda row: order(row[1]))):
-        if limit is not None and count >= limit:
+    shown: set[str] = set()
+    for key, job in heapq.merge(*listings, key=lambda row: order(row[1])):
+        if limit is not None and len(shown) >= limit:
             break
-        write(key, job)
+        if job.arn not in shown:
+            shown.add(job.arn)
+            write(key, job)
     return EXIT_OK
 
 

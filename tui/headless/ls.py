@@ -32,13 +32,13 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     rows.begin()
     result = EXIT_OK
     if args.cached:
-        result = list_cached(settings, Filters(name=args.name or "", status=status), limit, rows.write)
+        result = list_cached(settings, Filters(name=args.name or "", status=status), limit, rows.write, rows.accounts_known)
     elif limit != 0:
         try:
             async with AwsPool() as pool:
                 sources = build_sources(pool, settings)
                 filters = Filters(name=args.name or "", status=status)
-                if await merge(sources, filters, limit, rows.write, sys.stdout.flush):
+                if await merge(sources, filters, limit, rows.write, sys.stdout.flush, rows.accounts_known):
                     result = EXIT_FAILED
         except BrokenPipeError:  # the reader went away (`| head`): not a failure of AWS
             raise

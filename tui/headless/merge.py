@@ -13,6 +13,7 @@ from typing import Callable
 
 from ..errors import classify
 from ..feed import created_key
+from ..output import arn_account
 from ..models import Filters, Job, Page, Problem, Source, SourceKey
 from .common import describe_key, say
 
@@ -37,10 +38,13 @@ async def merge(
     limit: int | None,
     emit: Callable[[SourceKey, Job], None],
     flush: Callable[[], None],
+    accounts: Callable[[set[str]], None] = lambda _accounts: None,
 ) -> bool:
     """Emit rows of every source, newest first, fetching only the pages needed.
 
-    Returns True when some source failed (its rows end where it failed; the others go on).
+    Before the first row, `accounts` hears which accounts the first pages come from (a
+    source lists one account's jobs). Returns True when some source failed (its rows end
+    where it failed; the others go on).
     """
     streams = [_Stream(source) for source in sources]
     failures: list[bool] = []
@@ -64,6 +68,7 @@ async def merge(
             stream.done = page.next_token is None
 
     await asyncio.gather(*(refill(stream, limit) for stream in streams))
+    accounts({account for stream in streams if stream.rows and (account := arn_account(stream.rows[0].arn))})
     emitted = 0
     while limit is None or emitted < limit:
         empty = [stream for stream in streams if not stream.rows and not stream.done]

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
+from .. import viewmodel
 from ..actions import JobActions
 from ..cache import Sample
 from ..errors import classify
@@ -174,7 +175,8 @@ class DetailScreen(Screen[None]):
     # -- rendering ----------------------------------------------------------------------
 
     def _show(self) -> None:
-        view = DetailView(self.job, self.detail.fields if self.detail else None, self._clock(), self._meter, self._zone)
+        seen_by = viewmodel.seen_by(self._engine.states, self.job.arn)
+        view = DetailView(self.job, self.detail.fields if self.detail else None, self._clock(), self._meter, self._zone, seen_by)
         self._show_title()
         shown = dict(view.sections())
         if "Records" in shown:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
 from ..console_url import parse_arn
-from ..models import Job, Phase, RecordCounts, split_source_id
+from ..models import Job, Phase, RecordCounts, SourceKey, split_source_id
 from ..output import console_link
 from ..sanitize import clean, safe_text
 from ..timefmt import Zone, format_age, format_duration, format_time, zone_name
@@ -217,9 +217,17 @@ class DetailView:
     """What the detail screen shows for one job at one moment, as titled groups of rows."""
 
     def __init__(
-        self, job: Job, fields: dict[str, object] | None, now: dt.datetime, meter: RateMeter, zone: Zone = "local"
+        self,
+        job: Job,
+        fields: dict[str, object] | None,
+        now: dt.datetime,
+        meter: RateMeter,
+        zone: Zone = "local",
+        seen_by: Sequence[SourceKey] = (),
     ) -> None:
         self.job = job
+        self.seen_by = tuple(seen_by)
+        """The sources that list this job (empty: only the one it came from is known)."""
         self.fields = fields
         self.flat = dict(flatten(fields)) if fields else {}
         self.now = now
@@ -249,13 +257,21 @@ class DetailView:
             ("Kind", Text(job.kind.label)),
             ("Region", safe_text((arn.region if arn else region) or "—")),
             ("Account", safe_text(arn.account if arn else "—")),
-            ("Profile", safe_text(profile or "default")),
+            self.profiles(profile or "default"),
         ]
         rows += _known_rows(self.flat, _IDENTITY_FIELDS)
         url = console_link(job)
         if url:
             rows.append(("Console", Text(url, style=Style(link=url, underline=True))))
         return rows
+
+    def profiles(self, own: str) -> Row:
+        """`Profile  admin`, or `Seen by  admin · us-east-1, readonly · us-east-1` when several
+        sources (profiles of one account) list the job: the table shows it once."""
+        if len(self.seen_by) < 2:
+            return ("Profile", safe_text(own))
+        seen = ", ".join(f"{key.profile or 'default'} · {key.region}" for key in self.seen_by)
+        return ("Seen by", safe_text(seen, max_length=VALUE_LIMIT))
 
     def status(self) -> list[Row]:
         job = self.job

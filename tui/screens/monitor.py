@@ -157,6 +157,7 @@ class MonitorScreen(Screen[None]):
         live, engine = self.live, self.engine
         every = engine.view(None)
         self.query_one(SourceList).set_rows(viewmodel.source_rows(engine.states, all_rows=len(every), all_counts=every.counts))
+        self.table.show_accounts(len(viewmodel.accounts(viewmodel.shown_states(engine.states, self.key))) > 1)
         empty_text = viewmodel.empty_text(engine.states, self.key, started=live.started, filters=engine.filters)
         failing = viewmodel.all_failing(engine.states, self.key)
         if (empty_text, failing) != (self.table.empty_text, self.table.failing):

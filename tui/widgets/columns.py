@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 
+from ..console_url import parse_arn
 from ..models import Job, JobKind, Phase, split_source_id
 from ..sanitize import ELLIPSIS, clean
 from ..timefmt import Zone, format_duration, format_time
@@ -43,7 +44,8 @@ _SPECS = (
     _Spec("progress", "PROGRESS", 5, 3, "DONE"),
     _Spec("model", "MODEL/SOLUTION", 12, 6, "MODEL"),
     _Spec("kind", "KIND", 9, 7),
-    _Spec("account", "REGION", 12, 5),
+    _Spec("account", "ACCOUNT", 12, 5),
+    _Spec("region", "REGION", 12, 5),
     _Spec("created", "CREATED", 11, 4),
     _Spec("duration", "TIME", 6, 2),
     _Spec("message", "MESSAGE", 16, 8),
@@ -53,7 +55,7 @@ _GROWTH = (
     ("progress", 11),
     ("model", 24),
     ("created", 16),
-    ("account", 24),
+    ("region", 24),
     ("message", 40),
     ("name", 44),
     ("model", 40),
@@ -64,19 +66,25 @@ or to NAME when MESSAGE is not shown, so no cell stays empty while a column is c
 
 
 def layout(
-    width: int, *, kinds: frozenset[JobKind], several_places: bool, wanted: list[str] | None = None
+    width: int,
+    *,
+    kinds: frozenset[JobKind],
+    several_places: bool,
+    several_accounts: bool = False,
+    wanted: list[str] | None = None,
 ) -> tuple[Column, ...]:
     """Fixed widths for `width` cells: drop the least useful columns until the rest fit.
 
-    `wanted` (from the config file) restricts and orders the columns. The progress column
-    needs Bedrock (the only service with record counts), the model column a kind whose list
-    names it (not SageMaker alone), the kind column several kinds in one table, the
-    account/region column several profiles or regions.
+    By default the progress column needs Bedrock (the only service with record counts), the
+    model column a kind whose list names it (not SageMaker alone), the kind column several
+    kinds in one table, the region column several profiles or regions, the account column
+    several accounts. `wanted` (from the config file) names and orders the columns instead,
+    each shown whatever the rows (width permitting).
     """
-    specs = [spec for spec in _SPECS if _applies(spec.key, kinds, several_places)]
-    if wanted:
-        by_key = {spec.key: spec for spec in specs}
-        specs = [by_key[key] for key in wanted if key in by_key] or specs
+    by_key = {spec.key: spec for spec in _SPECS}
+    specs = [by_key[key] for key in wanted or () if key in by_key]
+    if not specs:
+        specs = [spec for spec in _SPECS if _applies(spec.key, kinds, several_places, several_accounts)]
     chosen = list(specs)
 
     def needed(columns: list[_Spec]) -> int:
@@ -99,15 +107,17 @@ def layout(
     )
 
 
-def _applies(key: str, kinds: frozenset[JobKind], several_places: bool) -> bool:
+def _applies(key: str, kinds: frozenset[JobKind], several_places: bool, several_accounts: bool) -> bool:
     if key == "kind":
         return len(kinds) > 1
     if key == "progress":
         return JobKind.BEDROCK in kinds or not kinds
     if key == "model":  # SageMaker lists name no model: a table of only its jobs would show an empty column
         return kinds != {JobKind.SAGEMAKER}
-    if key == "account":
+    if key == "region":
         return several_places
+    if key == "account":
+        return several_accounts
     return True
 
 
@@ -128,6 +138,8 @@ def cell_text(job: Job, key: str, width: int, now: dt.datetime, zone: Zone = "lo
     if key == "kind":
         return _KIND_SHORT.get(job.kind, job.kind.value)
     if key == "account":
+        return arn_account(job.arn)
+    if key == "region":
         profile, region, _kind = split_source_id(job.source) or ("", "", "")
         return clean(region if profile == "default" else f"{profile}/{region}", width)
     if key == "created":
@@ -137,6 +149,13 @@ def cell_text(job: Job, key: str, width: int, now: dt.datetime, zone: Zone = "lo
     if key == "message":
         return clean(message_text(job), width)
     raise KeyError(key)
+
+
+def arn_account(arn: str) -> str:
+    """The account id an ARN names (`arn:aws:bedrock:us-east-1:123456789012:…`), or "" when
+    it is not a well-formed ARN (a stand-in row, a hostile endpoint)."""
+    parts = parse_arn(arn)
+    return parts.account if parts else ""
 
 
 def status_text(phase: Phase) -> str:

@@ -149,6 +149,8 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         """The time zone of the CREATED column (the header names it)."""
         self.kinds: frozenset[JobKind] = frozenset()
         self.several_places = False
+        self.several_accounts = False
+        """The rows come from more than one AWS account: the ACCOUNT column is shown."""
         self.empty_text = ""
         """What an empty table says instead of "loading…" (set by the screen: why it is empty)."""
         self.failing = False
@@ -196,6 +198,13 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
         self._announce_cursor()
         self.check_near_end()
+
+    def show_accounts(self, several: bool) -> None:
+        """Show the ACCOUNT column or not (accounts are known once rows arrive): repaints
+        only when that changes."""
+        if several != self.several_accounts:
+            self.several_accounts = several
+            self.refresh()
 
     @contextmanager
     def keeping_position(self) -> Iterator[None]:
@@ -444,13 +453,14 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
             self.vertical_scrollbar.window_virtual_size = size.height
 
     def _layout(self) -> tuple[Column, ...]:
-        key = (self.scrollable_content_region.width, self.kinds, self.several_places)
+        key = (self.scrollable_content_region.width, self.kinds, self.several_places, self.several_accounts)
         if key != self._layout_key:
             self._layout_key = key
             self._columns = layout(
                 key[0],
                 kinds=self.kinds,
                 several_places=self.several_places,
+                several_accounts=self.several_accounts,
                 wanted=self._wanted_columns,
             )
         return self._columns
@@ -554,7 +564,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
                 cell_style = phase_style
             elif column.key == "message" and job.phase in (Phase.FAILED, Phase.PARTIAL):
                 cell_style = self.get_component_rich_style("job-table--failed", partial=True)
-            elif column.key in ("created", "duration", "kind", "account", "message"):
+            elif column.key in ("created", "duration", "kind", "account", "region", "message"):
                 cell_style = muted
             else:
                 cell_style = Style()
