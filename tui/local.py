@@ -54,6 +54,9 @@ class CacheBackedSource(Source):
     async def describe(self, arn: str) -> JobDetail:
         return await self.inner.describe(arn)
 
+    def adopt(self, jobs: list[Job]) -> None:
+        self.inner.adopt(jobs)
+
     async def stop(self, arn: str) -> None:
         await self.inner.stop(arn)
 
@@ -125,6 +128,7 @@ class LocalStore:
                 token = None if listing.all_loaded else listing.next_token
             jobs = [job for job in listing.jobs if job_matches(job, filters)]
             engine.seed(state.key, jobs, token)
+            state.source.adopt(jobs)
             seeded += len(jobs)
         return seeded
 

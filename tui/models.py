@@ -266,6 +266,10 @@ class Source(abc.ABC):
         """Ask the service to stop the job. Only Bedrock can; see `JobKind.can_stop`."""
         raise StopNotSupported(f"{self.key.kind.label} jobs cannot be stopped: the service has no stop API")
 
+    def adopt(self, jobs: list[Job]) -> None:
+        """`jobs` (kept from the last run) are shown before the first list call: a source that
+        keeps jobs between calls keeps these very objects when the service lists them unchanged."""
+
 
 class ProblemKind(str, Enum):
     """What kind of failure a `Problem` is: the header groups and the tests match on these."""

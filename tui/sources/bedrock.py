@@ -99,6 +99,9 @@ class BedrockSource(Source):
         jobs = page_items(self._first_page, document, "invocationJobSummaries", self.job_from, first=token is None)
         return Page([job for job in jobs if job_matches(job, filters)], next_token_of(document))
 
+    def adopt(self, jobs: list[Job]) -> None:
+        self._first_page.adopt(jobs)
+
     async def describe(self, arn: str) -> JobDetail:
         document = document_of(await self._client.call("get_model_invocation_job", jobIdentifier=arn))
         fields = {name: iso_time(value) if name in _TIME_FIELDS else value for name, value in document.items()}

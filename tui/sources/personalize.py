@@ -109,6 +109,9 @@ class PersonalizeSource(Source):
         jobs.sort(key=_created_key, reverse=filters.newest_first)
         return Page(jobs, next_token_of(document))
 
+    def adopt(self, jobs: list[Job]) -> None:
+        self._first_page.adopt(jobs)
+
     async def describe(self, arn: str) -> JobDetail:
         response = await self._client.call(self._api.describe_method, **{self._api.arn_field: arn})
         job = document_of(response).get(self._api.item_field)

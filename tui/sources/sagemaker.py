@@ -95,6 +95,9 @@ class SageMakerSource(Source):
         jobs = page_items(self._first_page, document, _LIST_FIELD, self.job_from, first=token is None)
         return Page([job for job in jobs if job_matches(job, filters)], next_token_of(document, "NextToken"))
 
+    def adopt(self, jobs: list[Job]) -> None:
+        self._first_page.adopt(jobs)
+
     async def describe(self, arn: str) -> JobDetail:
         """`arn` may also be a job name (what the API itself takes)."""
         document = document_of(await self._client.call("describe_transform_job", TransformJobName=self.name_of(arn)))

@@ -27,7 +27,7 @@ import json
 import marshal
 import re
 import reprlib
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import botocore.exceptions as bx
 from botocore.utils import parse_timestamp
@@ -287,15 +287,26 @@ class FirstPageMemo:
     def __init__(self, arn_field: str) -> None:
         self._arn_field = arn_field
         self._last: dict[str, tuple[int, Job]] = {}
+        self._adopted: dict[str, Job] = {}
+
+    def adopt(self, jobs: Iterable[Job]) -> None:
+        """`jobs` are on screen already (kept from the last run): the next read hands back
+        these very objects for items that read equal to them, so the feed and this memo hold
+        one copy of each row, not two (20 MB at 40,000 cached rows)."""
+        self._adopted = {job.arn: job for job in jobs}
 
     def read(self, items: list[Any], read_item: Callable[[object, str], Job], where: str) -> list[Job]:
         """`read_item(item, f"{where}[index]")` for each item not seen unchanged last time."""
         last, kept, jobs = self._last, {}, []
+        adopted, self._adopted = self._adopted, {}
         for index, item in enumerate(items):
             arn = item.get(self._arn_field) if isinstance(item, dict) else None
             seen = last.get(arn) if isinstance(arn, str) else None
             mark = fingerprint(item) if isinstance(arn, str) else None
             job = seen[1] if seen is not None and mark is not None and seen[0] == mark else read_item(item, f"{where}[{index}]")
+            known = adopted.get(job.arn)
+            if known is not None and known == job:
+                job = known
             if mark is not None:
                 kept[arn] = (mark, job)
             jobs.append(job)
