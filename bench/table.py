@@ -32,9 +32,10 @@ until the status line says "100,000 jobs · all loaded"; its peak RSS (VmHWM) is
 against the DataTable child's peak RSS at the same size. Then, with all rows loaded,
 `--presses` down and PgDn keys are written to the terminal, each timed from the write to
 the last byte of the output burst it caused (the app's real driver, 60 Hz frame timer
-and terminal writes included). Right after it, in the same pty setup, the floor: the
-barest Line-API table of the same rows (bench/_floor_app.py: one plain string per row, a
-cursor, nothing else) gets the same keys timed the same way; "app/floor" is the ratio.
+and terminal writes included). Beside it, in the same pty setup, the floor: the barest
+Line-API table of the same rows (bench/_floor_app.py: one plain string per row, a cursor,
+nothing else) gets the same keys timed the same way, its presses alternating with the
+app's so both meet the same machine load; "app/floor" is the ratio.
 """
 
 from __future__ import annotations
@@ -241,36 +242,43 @@ def _whole_app(jobs: int, presses: int, timeout: float = 240.0) -> dict:
                     break
             time.sleep(1.0)
             rss, peak = proc_rss_mb(app.pid)
-            keys = _time_keys(app, presses)
+            floor = PtyApp([PYTHON, str(Path(__file__).with_name("_floor_app.py")), str(jobs)], env=dict(os.environ)).start()
+            try:
+                if floor.wait_for_text(re.compile(r"rows · ready"), 120) is None:
+                    raise RuntimeError("the floor table did not start:\n" + floor.screen_text()[-2000:])
+                time.sleep(1.0)
+                keys, floor_keys = _time_keys(app, floor, presses)
+            finally:
+                floor.stop()
         finally:
             app.stop()
-    floor = PtyApp([PYTHON, str(Path(__file__).with_name("_floor_app.py")), str(jobs)], env=dict(os.environ)).start()
-    try:
-        if floor.wait_for_text(re.compile(r"rows · ready"), 120) is None:
-            raise RuntimeError("the floor table did not start:\n" + floor.screen_text()[-2000:])
-        time.sleep(1.0)
-        floor_keys = _time_keys(floor, presses)
-    finally:
-        floor.stop()
     return {"jobs": jobs, "first_rows_s": first, "all_loaded_s": loaded, "rss_mb": rss, "peak_rss_mb": peak, "keys": keys,
             "floor_keys": floor_keys}
 
 
-def _time_keys(app, presses: int) -> dict:  # noqa: ANN001 - a started PtyApp
-    """down and PgDn from the top, each timed from the write to the last byte of its burst."""
+def _time_keys(app, floor, presses: int) -> tuple[dict, dict]:  # noqa: ANN001 - two started PtyApps
+    """down and PgDn from the top, each timed from the write to the last byte of its burst;
+    the presses alternate between the app and the floor, so both meet the same machine load."""
     from _harness import KEYS as KEY_BYTES
     from _harness import percentile
 
-    keys = {}
+    figures: tuple[dict, dict] = ({}, {})
     for key in ("down", "pagedown"):
-        app.time_input(KEY_BYTES["home"], quiet=0.1)
-        bursts = [app.time_input(KEY_BYTES[key]) for _ in range(presses)]
-        keys[key] = {
-            "first": summary_ms([b[0] for b in bursts if b]),
-            "last": summary_ms([b[1] for b in bursts if b]),
-            "bytes_p50": percentile([b[2] for b in bursts if b], 50),
-        }
-    return keys
+        bursts: tuple[list, list] = ([], [])
+        for subject in (app, floor):
+            subject.time_input(KEY_BYTES["home"], quiet=0.1)
+        for _ in range(presses):
+            for subject, timed in zip((app, floor), bursts):
+                burst = subject.time_input(KEY_BYTES[key])
+                if burst:
+                    timed.append(burst)
+        for timed, record in zip(bursts, figures):
+            record[key] = {
+                "first": summary_ms([b[0] for b in timed]),
+                "last": summary_ms([b[1] for b in timed]),
+                "bytes_p50": percentile([b[2] for b in timed], 50),
+            }
+    return figures
 
 
 def _seconds_ms(record: dict | None) -> float | None:

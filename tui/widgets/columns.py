@@ -180,8 +180,19 @@ def middle_cut(text: str, width: int) -> str:
     return head + ELLIPSIS + tail
 
 
+def fit_cells(text: str, width: int) -> str:
+    """`text` in exactly `width` terminal cells: padded with spaces, or cut with an ellipsis."""
+    length = cell_len(text)
+    if length > width:
+        text = _take_cells(text, width - 1) + ELLIPSIS if width > 0 else ""
+        length = cell_len(text)
+    return text + " " * (width - length)
+
+
 def _take_cells(text: str, cells: int) -> str:
     """The longest start of `text` that fits in `cells` terminal cells."""
+    if text.isascii():  # one cell per character: the common case, and the cheap one
+        return text[: max(cells, 0)]
     taken = 0
     for index, character in enumerate(text):
         taken += cell_len(character)
