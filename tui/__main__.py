@@ -154,6 +154,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Ctrl-C before a command has its own handling (e.g. while the SDK is
+    still being imported) ends it quietly with the shell's code for SIGINT, never a traceback."""
+    try:
+        return _run_command(argv)
+    except KeyboardInterrupt:
+        print("batchtop: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run_command(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.config and args.command != "config" and not Path(args.config).expanduser().exists():
         print(f"batchtop: error: --config {args.config}: no such file (leave --config out for the defaults)", file=sys.stderr)
