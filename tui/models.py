@@ -104,6 +104,17 @@ class JobKind(str, Enum):
         return self in (JobKind.BEDROCK, JobKind.SAGEMAKER)
 
 
+_BEDROCK_STATUSES = ("Submitted", "Validating", "Scheduled", "InProgress", "Stopping", "Completed",
+                     "PartiallyCompleted", "Failed", "Stopped", "Expired")
+_PERSONALIZE_STATUSES = ("PENDING", "CREATE PENDING", "IN PROGRESS", "CREATE IN_PROGRESS", "ACTIVE", "CREATE FAILED")
+KIND_STATUSES: dict[JobKind, tuple[str, ...]] = {
+    JobKind.BEDROCK: _BEDROCK_STATUSES,
+    JobKind.PERSONALIZE: _PERSONALIZE_STATUSES,
+    JobKind.SEGMENT: _PERSONALIZE_STATUSES,
+    JobKind.SAGEMAKER: ("InProgress", "Stopping", "Completed", "Failed", "Stopped"),
+}
+"""The raw statuses each kind of job can have (every one is in STATUS_PHASES)."""
+
 _KIND_LABELS = {
     JobKind.BEDROCK: "Bedrock invocation",
     JobKind.PERSONALIZE: "Personalize inference",

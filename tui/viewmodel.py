@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .feed import SORT_COLUMNS, holders
-from .models import STATUS_PHASES, Filters, JobKind, Phase, SourceKey
+from .models import KIND_STATUSES, Filters, JobKind, Phase, SourceKey
 from .refresh import SourceState
 from .sanitize import clean
 from .widgets.columns import arn_account
@@ -18,8 +18,6 @@ from .widgets.source_list import SourceRow
 
 DESCENDING_FIRST = frozenset({"created", "progress", "duration"})
 """Sort columns whose natural first direction is descending (newest, most progress, longest)."""
-_BEDROCK_STATUSES = [status for status in STATUS_PHASES if status[:1].isupper() and not status.isupper()]
-_PERSONALIZE_STATUSES = [status for status in STATUS_PHASES if status.isupper()]
 
 
 def source_title(key: SourceKey) -> str:
@@ -135,11 +133,8 @@ def header_state(
 
 
 def status_choices(kinds: set[JobKind]) -> list[str]:
-    """The raw statuses the status filter offers for the job kinds being watched (SageMaker
-    shares Bedrock's CamelCase statuses)."""
-    bedrock = _BEDROCK_STATUSES if kinds & {JobKind.BEDROCK, JobKind.SAGEMAKER} else []
-    personalize = _PERSONALIZE_STATUSES if kinds & {JobKind.PERSONALIZE, JobKind.SEGMENT} else []
-    return bedrock + personalize
+    """The raw statuses the status filter offers: those of the job kinds being watched."""
+    return list(dict.fromkeys(status for kind in JobKind if kind in kinds for status in KIND_STATUSES[kind]))
 
 
 def several_places(states: Sequence[SourceState]) -> bool:

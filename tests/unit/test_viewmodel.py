@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from tui.models import Filters, JobKind, Phase, Problem, ProblemKind, SourceKey
+from tui.models import STATUS_PHASES, Filters, JobKind, Phase, Problem, ProblemKind, SourceKey
 from tui.refresh import SourceState
 from tui.viewmodel import (
     all_failing,
@@ -106,6 +106,9 @@ def test_status_choices_follow_the_kinds_watched():
     personalize = status_choices({JobKind.PERSONALIZE, JobKind.SEGMENT})
     assert "CREATE FAILED" in personalize and "InProgress" not in personalize
     assert status_choices(set(JobKind)) == bedrock + personalize
+    sagemaker = status_choices({JobKind.SAGEMAKER})  # only what a transform job can be
+    assert sagemaker == ["InProgress", "Stopping", "Completed", "Failed", "Stopped"]
+    assert all(status in STATUS_PHASES for status in status_choices(set(JobKind)))
 
 
 def test_sort_steps_through_every_column_in_its_natural_direction():
