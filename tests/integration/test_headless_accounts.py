@@ -72,3 +72,19 @@ def test_ls_cached_prints_a_job_two_profiles_cached_once(aws_env, emulator, caps
     assert {row["account"] for row in rows} == {ONE, TWO}
     text = ls(capsys, "--cached", "--profile", ",".join(profiles)).splitlines()
     assert "ACCOUNT" in text[0] and len(text) - 1 == len(arns)
+
+
+def test_describe_and_wait_find_the_profile_that_sees_the_job(aws_env, capsys):
+    write_profiles(THREE_PROFILES)
+    rows = json.loads(ls(capsys, "--profile", "two", "--format", "json"))
+    job = next(row for row in rows if row["phase"] in ("succeeded", "failed", "stopped", "expired", "partial"))
+    # the first profile's account cannot see account two's job: the next profile can
+    assert main(["describe", job["arn"], "--profile", "one-ro,two", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["jobArn"] == job["arn"]
+    assert main(["describe", job["arn"], "--profile", "one-*,t*", "--format", "json"]) == 0  # globs too
+    capsys.readouterr()
+    assert main(["wait", job["arn"], "--profile", "one-ro,two", "--timeout", "60"]) in (0, 1)
+    assert capsys.readouterr().out.strip() == job["status"]
+    # no profile sees it: the first profile's answer (not found), exit 3
+    assert main(["describe", job["arn"], "--profile", "one-ro,one-admin"]) == 3
+    assert "Traceback" not in capsys.readouterr().err

@@ -13,7 +13,7 @@ from ..aws import AwsPool, ProfileSelectionError, is_glob, select_profiles
 from ..config import FlagError, Settings, config_path, load_settings, merge_flags
 from ..console_url import parse_arn
 from ..errors import classify, known_profiles
-from ..models import JobKind, Problem, ProblemKind, Source, SourceKey
+from ..models import JobDetail, JobKind, Problem, ProblemKind, Source, SourceKey
 from ..sanitize import clean
 from ..sources import bedrock, make_source, sagemaker
 
@@ -103,8 +103,50 @@ def check_profiles(profiles: list[str]) -> None:
 
 
 def first_profile(settings: Settings) -> str | None:
-    """The profile `describe` and `wait` use: the first configured, else the default chain."""
-    return settings.profiles[0] if settings.profiles else None
+    """The first profile the settings name (globs expanded), else the default chain."""
+    return candidate_profiles(settings)[0]
+
+
+def candidate_profiles(settings: Settings) -> list[str | None]:
+    """The profiles `describe` and `wait` try, in order: the configured ones with their globs
+    expanded (as the monitor and `ls` do), else the default chain."""
+    try:
+        return select_profiles(settings.profiles, known_profiles()) or [None]
+    except ProfileSelectionError:  # check_profiles has already refused it
+        return [None]
+
+
+class NotVisible(Exception):
+    """No profile tried could describe the job; `problem` and `cause` are the first one's."""
+
+    def __init__(self, problem: Problem, cause: BaseException) -> None:
+        super().__init__(problem.message)
+        self.problem, self.cause = problem, cause
+
+
+def sources_for_arn(pool: AwsPool, arn: str, settings: Settings) -> list[Source]:
+    """A source for the job `arn` names per candidate profile; a UsageError if it names none."""
+    return [source_for_arn(pool, arn, settings, profile) for profile in candidate_profiles(settings)]
+
+
+async def describe_with_first(sources: list[Source], arn: str) -> tuple[Source, JobDetail]:
+    """Describe `arn` with each source (one per profile) in turn until one can: a job is
+    visible only to profiles of its account, and a read-only role may be denied what an admin
+    role sees.
+
+    A transient failure (throttled, offline) is raised as it is, for the caller to retry.
+    When every profile fails for good: NotVisible, with the first profile's problem."""
+    first: NotVisible | None = None
+    for source in sources:
+        try:
+            return source, await source.describe(arn)
+        except Exception as exc:
+            problem = classify(exc, source.key.profile)
+            if permanent_exit(problem, exc) is None:
+                raise
+            first = first or NotVisible(problem, exc)
+    assert first is not None  # there is a source per candidate profile, and at least one
+    raise first
 
 
 def build_sources(pool: AwsPool, settings: Settings) -> list[Source]:
@@ -129,12 +171,12 @@ def key_for_arn(arn: str, profile: str | None) -> SourceKey | None:
     return SourceKey(profile, parts.region, kind)
 
 
-def source_for_arn(pool: AwsPool, arn: str, settings: Settings) -> Source:
-    """The source that can describe the job `arn` names; a UsageError if it names none.
+def source_for_arn(pool: AwsPool, arn: str, settings: Settings, profile: str | None) -> Source:
+    """The source of `profile` that can describe the job `arn` names; a UsageError if it names
+    none.
 
     With `--source sagemaker` alone, `arn` may be a transform job's name (the API's own key),
     in the first of --region, else the profile's region."""
-    profile = first_profile(settings)
     key = key_for_arn(arn, profile)
     if key is None and settings.kinds == [JobKind.SAGEMAKER] and sagemaker.JOB_NAME.fullmatch(arn.strip()):
         region = settings.regions[0] if settings.regions else pool.default_region(profile)

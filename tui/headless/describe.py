@@ -9,17 +9,20 @@ from ..aws import AwsPool
 from ..config import Settings
 from ..errors import classify
 from ..output import describe_table, inert_json
-from .common import EXIT_OK, failure_exit, say, source_for_arn
+from .common import EXIT_OK, NotVisible, describe_with_first, failure_exit, say, sources_for_arn
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     """0 with the fields on stdout; else one sentence and the exit status of its kind."""
     async with AwsPool() as pool:
-        source = source_for_arn(pool, args.arn, settings)
+        sources = sources_for_arn(pool, args.arn, settings)
         try:
-            detail = await source.describe(args.arn.strip())
+            _source, detail = await describe_with_first(sources, args.arn.strip())
+        except NotVisible as failure:
+            say(failure.problem.message)
+            return failure_exit(failure.problem, failure.cause)
         except Exception as exc:
-            problem = classify(exc, source.key.profile)
+            problem = classify(exc, sources[0].key.profile)
             say(problem.message)
             return failure_exit(problem, exc)
     for note in detail.job.notes:

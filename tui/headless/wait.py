@@ -20,7 +20,17 @@ from ..errors import classify
 from ..models import Phase, ProblemKind
 from ..output import progress_text
 from ..sanitize import clean
-from .common import EXIT_FAILED, EXIT_OK, EXIT_TIMEOUT, UsageError, permanent_exit, say, source_for_arn
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_TIMEOUT,
+    NotVisible,
+    UsageError,
+    describe_with_first,
+    permanent_exit,
+    say,
+    sources_for_arn,
+)
 
 INTERVAL_RANGE = (0.1, 3600.0)
 TIMEOUT_MAX = 30 * 24 * 3600.0  # 30 days
@@ -50,13 +60,16 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     last_problem: ProblemKind | None = None
     try:
         async with AwsPool() as pool, asyncio.timeout(args.timeout):
-            source = source_for_arn(pool, arn, settings)
+            sources = sources_for_arn(pool, arn, settings)  # one per profile, until one sees the job
             while True:
                 try:
-                    job = (await source.describe(arn)).job
+                    source, detail = await describe_with_first(sources, arn)
+                    sources = [source]
+                    job = detail.job
                 except Exception as exc:
-                    problem = classify(exc, source.key.profile)
-                    code = permanent_exit(problem, exc)
+                    problem, cause = (exc.problem, exc.cause) if isinstance(exc, NotVisible) else (
+                        classify(exc, sources[0].key.profile), exc)
+                    code = permanent_exit(problem, cause)
                     retry_once = problem.kind is ProblemKind.ACCESS_DENIED and last_problem is not problem.kind
                     if code is not None and not retry_once:
                         say(problem.message)
