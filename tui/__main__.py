@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="fraction of list items sent without their ARN, 0 to 1")
     emulate.add_argument("--hang", type=float, default=0.0, metavar="P",
                          help="fraction of calls accepted and never answered, 0 to 1 (1: every call)")
+    emulate.add_argument("--hang-in", action="append", default=[], metavar="REGION",
+                         help="every call to REGION is accepted and never answered (repeatable)")
     emulate.add_argument("--oversize", type=float, default=0.0, metavar="MB",
                          help="pad every list response to MB megabytes (0: off)")
     emulate.add_argument("--deep-item", type=int, default=0, metavar="DEPTH",

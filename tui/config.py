@@ -25,6 +25,7 @@ from .timefmt import Zone
 CONFIG_ENV = "BATCHTOP_CONFIG"
 MIN_INTERVAL, MAX_INTERVAL = 2.0, 600.0
 MIN_CACHE_JOBS, MAX_CACHE_JOBS = 1_000, 5_000_000
+MAX_CALLS_IN_FLIGHT = 256
 
 Column = Literal["name", "status", "progress", "model", "kind", "account", "region", "created", "duration", "message"]
 COLUMNS: tuple[str, ...] = get_args(Column)
@@ -88,6 +89,7 @@ class Settings(BaseModel):
     allow_stop: bool = False
     timezone: Zone = "local"
     cache_jobs: int = 200_000
+    max_calls_in_flight: int = 16
 
     @field_validator("sources", "profiles", "regions", "columns", mode="before")
     @classmethod
@@ -106,6 +108,13 @@ class Settings(BaseModel):
     def _cache_size(cls, value: int) -> int:
         if not MIN_CACHE_JOBS <= value <= MAX_CACHE_JOBS:
             raise ValueError(f"must be between {MIN_CACHE_JOBS:,} and {MAX_CACHE_JOBS:,} jobs")
+        return value
+
+    @field_validator("max_calls_in_flight")
+    @classmethod
+    def _calls_in_flight(cls, value: int) -> int:
+        if not 1 <= value <= MAX_CALLS_IN_FLIGHT:
+            raise ValueError(f"must be between 1 and {MAX_CALLS_IN_FLIGHT}")
         return value
 
     @field_validator("sources", "columns")
@@ -181,6 +190,11 @@ timezone = "local"
 # Jobs kept in the local cache for instant restarts (`batchtop cache path`); past this
 # many, the oldest finished jobs are dropped first. 1,000 to 5,000,000.
 cache_jobs = 200000
+
+# AWS calls batchtop makes at once, all profiles, regions and kinds together, 1 to 256.
+# Each source waits for a free slot; a source that hangs or is throttled holds one slot,
+# never the others' results.
+max_calls_in_flight = 16
 """
 
 

@@ -352,6 +352,7 @@ class Member(Protocol):
     feed: JobFeed
     loading: bool
     problem: object | None
+    overdue: bool
 
 
 def frontier(members: Iterable[Member]) -> tuple[float, Member | None]:
@@ -359,13 +360,16 @@ def frontier(members: Iterable[Member]) -> tuple[float, Member | None]:
 
     A source with more pages bounds the view at its oldest loaded row: rows of other
     sources below that point stay hidden until it pages past them, so a page never lands
-    above rows the user already scrolled past. Sources that are all loaded, and failing
-    sources that have loaded nothing, do not hold the view back.
+    above rows the user already scrolled past; a source whose first page is still coming
+    holds the view at the top. Sources that are all loaded, failing sources that have
+    loaded nothing, and sources whose first page is `overdue` (one slow endpoint must not
+    keep every other's rows off the screen) do not hold it back: such a first page lands in
+    place when it comes, and `MergedView.lagging` asks for the pages that fill the rest.
     """
     limit, holder = _INF, None
     for member in members:
         feed = member.feed
-        if feed.all_loaded or (member.problem is not None and not len(feed)):
+        if feed.all_loaded or (member.problem is not None and not len(feed)) or (member.overdue and not feed.started):
             continue
         value = feed.frontier_key()
         if holder is None or value < limit:
@@ -479,6 +483,12 @@ class MergedView(_View):
         self.counts = dict.fromkeys(Phase, 0)
         self._shown = -_INF
         self._extend()
+
+    @property
+    def lagging(self) -> bool:
+        """A source's loaded rows end above the rows shown (its first page came after the view
+        had moved past): its next pages (`frontier`'s holder) belong in between."""
+        return frontier(self.members)[0] < self._shown
 
     def apply(self, changes: dict[Member, FeedChange], reloaded: set[Member]) -> None:
         if reloaded & set(self.members):

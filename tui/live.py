@@ -2,16 +2,19 @@
 
 One per App, not per screen: a monitor that goes stale behind the help screen, the detail
 screen or a dialog is broken. It owns the refresh engine's loop and paging:
-- one one-shot tick timer, re-armed after each applied refresh (never two refreshes at once),
-  stretched by the engine while throttled or offline; `refresh_now`, pause and the interval;
+- one one-shot tick timer, re-armed after each round of refreshes (never two refreshes of one
+  source at once), stretched by the engine while throttled or offline or while every source
+  is quiet; `refresh_now`, pause and the interval. A round is over when its last call has
+  landed, or one interval after it began while calls are still out (a hanging endpoint):
+  then the next round starts, skipping the sources still waiting for an answer;
 - paging: `load_more(key)` one page at a time, `load_to_end(key)` until the view is exhausted,
   `cancel_paging()`;
 - the start-up prefetch (applied before the first frame when it has already landed);
 - announcing finished jobs and source notices (toasts, bell, OSC 9) on any screen;
 - keeping rows, progress and state in the local cache after each apply (`tui.local`).
 
-Workers only fetch. The fetched batch is applied on the App's message queue, in one
-synchronous step: every subscriber's `around` context wraps the engine's apply (a visible
+Workers only fetch. Each source's result is applied as it lands, coalesced: what landed
+within APPLY_EVERY is applied together on the App's message queue, in one synchronous step: every subscriber's `around` context wraps the engine's apply (a visible
 table keeps its cursor on its job), then every subscriber hears the `LiveUpdate`. A covered
 screen's `around` does nothing and its `on_update` skips rendering; it re-syncs from the
 engine when it is shown again (`ScreenLink` does that bookkeeping for a screen). Named
@@ -31,10 +34,11 @@ from typing import TYPE_CHECKING, Literal
 
 from .clock import Clock, system_clock
 from .config import Settings
+from .feed import MergedView
 from .gc_freeze import FREEZE_DELAY, RowFreezer
 from .models import Filters, SourceKey
 from .notify import announce_finished
-from .refresh import Delta, PageBatch, RefreshBatch, RefreshEngine
+from .refresh import Delta, PageBatch, RefreshEngine
 from .local import LocalStore, saved_state
 from .sanitize import clean
 
@@ -44,6 +48,10 @@ if TYPE_CHECKING:
 
     from .cache import Sample
 
+APPLY_EVERY = 0.1
+"""Seconds between two applies of landed results at most (about one frame apart)."""
+FIRST_PAGE_PATIENCE = 2.0
+"""Seconds "All" waits for a source's first page once nothing else lands (then shows the rest)."""
 INTERVALS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 """The steps of `+` and `-` (seconds between refreshes)."""
 
@@ -52,9 +60,9 @@ UpdateKind = Literal["refresh", "page", "loading", "controls"]
 
 @dataclass(frozen=True, slots=True)
 class LiveUpdate:
-    """What changed: a refresh or a page was applied, a page fetch began ("loading"), or
-    pause / interval changed ("controls"). `first`: the first refresh since the listing
-    (re)started, where every row is new. `ok`: a page landed without a problem."""
+    """What changed: refresh results or a page were applied, a page fetch began ("loading"), or
+    pause / interval changed ("controls"). `first`: a source's listing (re)started here,
+    so its rows are all new. `ok`: a page landed without a problem."""
 
     kind: UpdateKind
     delta: Delta = field(default_factory=Delta)
@@ -91,12 +99,15 @@ class LiveService:
         self.panes: dict[str, bool | None] = dict(saved.panes) if saved else {}
         """Panes the user showed or hid by hand (None: as the terminal's size says), kept too."""
         self.refreshes = 0
-        """Refreshes applied so far (tests wait for it to move)."""
+        """Rounds of refreshes over so far, their results applied (tests wait for it to move)."""
         self.retry_at: float | None = None
         """`time.monotonic()` of the next try while a source is failing (None when all is well)."""
         self._started = False
-        self._refreshing = False
-        self._refresh_again = False
+        self._round: asyncio.Future[None] | None = None
+        self._every_source = False
+        self._apply_due = False
+        self._applied_at = 0.0
+        self._patience: asyncio.TimerHandle | None = None
         self._paging = False
         self._to_end: tuple[SourceKey | None, Callable[[], None] | None] | None = None
         self._timer: Timer | None = None
@@ -112,7 +123,8 @@ class LiveService:
 
     @property
     def refreshing(self) -> bool:
-        return self._refreshing
+        """A round of refreshes is going on, or a source's call is still out."""
+        return self._round is not None or self.engine.refreshing > 0
 
     @property
     def paging(self) -> bool:
@@ -126,7 +138,7 @@ class LiveService:
     @property
     def idle(self) -> bool:
         """Started, and neither a refresh nor a page in flight: what is shown is what was fetched."""
-        return self._started and not self._refreshing and not self._paging
+        return self._started and not self.refreshing and not self._paging
 
     def subscribe(
         self, on_update: Callable[[LiveUpdate], None], around: Callable[[], AbstractContextManager[None]] | None = None
@@ -139,74 +151,127 @@ class LiveService:
     # ------------------------------------------------------------ lifecycle
 
     def start(self) -> None:
-        """Apply the start-up prefetch if it has landed (the first frame shows rows), else refresh."""
-        batch = self.engine.take_prefetched()
-        if batch is None:
+        """Apply what the start-up prefetch has fetched so far (the first frame shows those
+        rows) and follow the rest of it; without one, refresh now."""
+        engine = self.engine
+        engine.on_landed = self._landed
+        round_, engine.prefetched = engine.prefetched, None
+        if round_ is None:
             self.refresh_now()
         else:
-            self._refreshing = True
-            self._apply_refresh(batch)
+            self._follow(round_)
+            self._apply_landed()
+        self._wait_for_first_pages()
 
     def stop(self) -> None:
         """The app is closing: no more ticks; the state is kept; the heap goes back to the collector."""
         self._stop_timer()
+        if self._patience is not None:
+            self._patience.cancel()
+        self.engine.on_landed = None
+        self.engine.cancel_refreshes()
         self.remember_state()
         self._freezer.thaw()
 
     # ------------------------------------------------------------ refresh loop
 
     def refresh_now(self) -> None:
-        """Refresh at once, sources backing off included (`r`), or right after the one in
-        flight (never two at once)."""
+        """Refresh every source at once, backing off or quiet included (`r`); one whose call
+        is still out, as soon as it lands (never two calls of one source at once)."""
         self.engine.retry_now()
+        self._every_source = True
         self._tick()
 
     def _tick(self) -> None:
-        """The timer's refresh: sources backing off wait for their retry time."""
-        if self._refreshing:
-            self._refresh_again = True
-            return
+        """Start a round: sources backing off or quiet wait for their time."""
         self._stop_timer()
-        self._refreshing = True
-        self.app.run_worker(self._fetch_refresh(), name="refresh", group="refresh", exit_on_error=False)
+        every_source, self._every_source = self._every_source, False
+        self._follow(self.engine.start_refresh(every_source=every_source))
 
-    async def _fetch_refresh(self) -> None:
-        try:
-            batch = await self.engine.fetch_refresh()
-        except Exception as exc:  # noqa: BLE001 - a bug, not an AWS error (those are per source)
-            self.app.call_later(self._fetch_failed, "refresh", exc)
-        else:
-            self.app.call_later(self._apply_refresh, batch)
+    def _follow(self, round_: asyncio.Future[None]) -> None:
+        """`round_` is the current round until its calls have landed or one interval has passed."""
+        self._round = round_
+        if not round_.done() and not self.paused:
+            self._timer = self.app.set_timer(self.interval, self._overdue, name="live refresh")
 
-    def _apply_refresh(self, batch: RefreshBatch) -> None:
-        """Merge a refresh in one step, announce what finished, arm the next tick, tell screens."""
-        with self._around():
-            delta = self.engine.apply_refresh(batch)
-        first = not self._started
+    def _overdue(self) -> None:
+        """An interval has passed and calls of the round are still out: the round is over
+        (they land by themselves), and the next one starts without them."""
+        self._timer = None
+        if self._round is not None:
+            self._round = None
+            self.refreshes += 1
+            self._tick()
+
+    def _landed(self) -> None:
+        """A source's result landed (or a round's last one did): apply soon, at most once per
+        APPLY_EVERY, on the App's queue."""
+        if self._apply_due:
+            return
+        self._apply_due = True
+        delay = max(0.0, self._applied_at + APPLY_EVERY - time.monotonic())
+        asyncio.get_running_loop().call_later(delay, self.app.call_later, self._apply_landed)
+
+    def _apply_landed(self) -> None:
+        """Merge what landed in one step, announce what finished, end the round once its last
+        call has landed (arming the next tick), tell screens."""
+        self._apply_due = False
+        self._applied_at = time.monotonic()
+        batch = self.engine.take_landed()
+        delta = Delta()
+        if batch.results:
+            with self._around():
+                delta = self.engine.apply_refresh(batch)
+        first = delta.listed or not self._started
+        round_over = self._round is not None and self._round.done()
+        if not batch.results and not round_over:
+            return
         self._started = True
-        self.refreshes += 1
+        if round_over:
+            self._round = None
+            self.refreshes += 1
+            self._arm()
+        else:
+            self._note_retry()
         self._rows_landed(len(delta.new))
-        self._refresh_done()
         self._announce(delta)
         self._remember(delta)
         self._publish(LiveUpdate("refresh", delta, first=first))
+        if delta.listed:
+            self._fill_gap()
+        self._wait_for_first_pages()
 
-    def _refresh_done(self) -> None:
-        self._refreshing = False
-        if self._refresh_again:
-            self._refresh_again = False
-            self.refresh_now()
-        else:
-            self._arm()
+    def _wait_for_first_pages(self) -> None:
+        """While first pages are on their way, "All" waits for them, but only until nothing
+        has landed for FIRST_PAGE_PATIENCE: then it shows what it has (a hanging endpoint
+        keeps no other source's rows off the screen)."""
+        if self._patience is not None:
+            self._patience.cancel()
+            self._patience = None
+        if self.engine.waiting_first_pages:
+            self._patience = asyncio.get_running_loop().call_later(
+                FIRST_PAGE_PATIENCE, self.app.call_later, self._stop_waiting
+            )
+
+    def _stop_waiting(self) -> None:
+        self._patience = None
+        if self.engine.waiting_first_pages:
+            with self._around():
+                self.engine.stop_waiting()
+            self._publish(LiveUpdate("refresh"))
 
     def _arm(self) -> None:
         """The one-shot timer for the next refresh (stretched while throttled or offline)."""
         self._stop_timer()
         delay = self.engine.next_delay(self.interval)
-        retry_in = self.engine.retry_in(self.interval)  # per source: the soonest failing one
-        self.retry_at = None if retry_in is None else time.monotonic() + retry_in
+        self._note_retry()
         if not self.paused:
             self._timer = self.app.set_timer(delay, self._tick, name="live refresh")
+
+    def _note_retry(self) -> None:
+        """When the failing sources are tried next (the header's "retrying in")."""
+        retry_in = self.engine.retry_in(self.interval)  # per source: the soonest failing one
+        self.retry_at = None if retry_in is None else time.monotonic() + retry_in
 
     def _stop_timer(self) -> None:
         if self._timer is not None:
@@ -214,13 +279,10 @@ class LiveService:
             self._timer = None
 
     def _fetch_failed(self, what: str, error: Exception) -> None:
-        """A fetch that raised: say so, and keep the loop going."""
+        """A page fetch that raised: say so, and keep the loop going."""
         self.app.notify(f"{what} failed: {clean(error, 200)}", severity="error", markup=False)
-        if what == "refresh":
-            self._refresh_done()
-        else:
-            self._paging = False
-            self._to_end = None
+        self._paging = False
+        self._to_end = None
         self._publish(LiveUpdate("controls"))
 
     # ------------------------------------------------------------ controls
@@ -248,7 +310,10 @@ class LiveService:
     def set_interval_seconds(self, seconds: float) -> None:
         """Refresh every `seconds` from now on: the timer is re-armed with the new interval."""
         self.interval = seconds
-        if self._started and not self._refreshing:
+        if self._round is not None:
+            self._stop_timer()
+            self._follow(self._round)
+        elif self._started:
             self._arm()
         self._publish(LiveUpdate("controls"))
 
@@ -315,6 +380,15 @@ class LiveService:
         ok = batch is not None and batch.problem is None
         self._publish(LiveUpdate("page", delta, key=key, ok=ok))
         self._continue_to_end(key, ok)
+        if ok:
+            self._fill_gap()
+
+    def _fill_gap(self) -> None:
+        """A source whose first page came late ends above the rows "All" shows: page it
+        until its rows reach them, so no stretch of it is missing between rows on screen."""
+        view = self.engine.view(None)
+        if isinstance(view, MergedView) and view.lagging:
+            self.load_more(None)
 
     def _continue_to_end(self, key: SourceKey | None, ok: bool) -> None:
         if self._to_end is None or self._to_end[0] != key:

@@ -13,11 +13,21 @@ Truth: a job the first page no longer lists and whose describe says "not found" 
 its row is dropped with a notice, and the source is not failing. A source's `last_ok` is
 the time of its last successful list call; its `problem` is what its last fetch met.
 
+Sources on their own: a refresh starts one task per source (`start_refresh`), and each
+source's result is kept as it lands (`take_landed`), so a source that hangs, fails or is
+throttled holds back no other. A source whose call is still out is skipped by later
+refreshes: never two refreshes of one source at once.
+
 Faults: every call waits for one of `max_in_flight` slots (all sources together) and then
 gets `call_timeout` seconds to answer ("no answer for N s"). A source that keeps failing
 by itself (throttled, offline, 5xx) backs off alone: ticks skip it until its retry time,
 `interval` doubled per failure with jitter, never more than MAX_BACKOFF, so it is back
 within about a minute of the endpoint; `retry_now` (the `r` key) ends every wait at once.
+
+Quiet sources: a source with no active job among its rows (every loaded job finished) is
+listed every QUIET_EVERY-th interval, at most QUIET_MAX seconds apart (`quiet_period`): a job
+submitted there shows within that time. Any active row, a problem or a listing not yet
+started puts it back on every interval; `retry_now` lists it at the next refresh.
 """
 
 from __future__ import annotations
@@ -40,7 +50,9 @@ GAP_RESTARTED = "too many new jobs since the last refresh: listing restarted"
 MAX_GAP_PAGES = 10
 MAX_BACKOFF = 60.0  # seconds: a source that failed is tried again at least this often
 CALL_TIMEOUT = 12.0  # seconds an AWS call may take before its source says "no answer"
-MAX_IN_FLIGHT = 16  # AWS calls at once, all sources together
+MAX_IN_FLIGHT = 16  # AWS calls at once, all sources together (config: max_calls_in_flight)
+QUIET_EVERY = 6  # a source with no active job is listed every 6th interval…
+QUIET_MAX = 60.0  # …but at least once a minute (never less often than the interval)
 
 T = TypeVar("T")
 
@@ -65,6 +77,14 @@ class SourceState:
     jitter: float = 1.0
     cached: bool = False
     """The rows came from the local cache and no list call has confirmed them yet."""
+    call: asyncio.Task[None] | None = None
+    """Its refresh while one is out (a later refresh skips the source until it lands)."""
+    again: bool = False
+    """Refresh it again once its call lands (`r` came while it was out)."""
+    overdue: bool = False
+    """Its first page has not come while the others' have: "All" stops waiting for it."""
+    listed_at: float | None = None
+    """The monotonic time its last refresh started (quiet sources wait from there)."""
 
     @property
     def counts(self) -> dict[Phase, int]:
@@ -95,7 +115,8 @@ class SourceRefresh:
 
 @dataclass(frozen=True, slots=True)
 class RefreshBatch:
-    """One tick's results for every source; `generation` drops it if the filters changed since."""
+    """Results that landed (one per source at most, any subset of the sources); `generation`
+    drops it if the filters changed since."""
 
     generation: int
     results: tuple[SourceRefresh, ...]
@@ -123,6 +144,8 @@ class Delta:
     removed: set[str] = field(default_factory=set)
     finished: list[Job] = field(default_factory=list)
     notices: list[tuple[SourceKey, str]] = field(default_factory=list)
+    listed: bool = False
+    """A source's listing (re)started here: its rows are all new, nothing to point out."""
 
 
 class RefreshEngine:
@@ -154,7 +177,12 @@ class RefreshEngine:
         self._sort_descending = True
         self._views: dict[SourceKey | None, View] = {}
         self._interval: float | None = None  # the loop's, as last given to next_delay
-        self._prefetched: asyncio.Task[RefreshBatch] | None = None
+        self._landed: list[SourceRefresh] = []
+        self.on_landed: Callable[[], None] | None = None
+        """Called (on the event loop) each time a source's result lands, and when a refresh's
+        last call has landed: the live service then takes what landed and applies it."""
+        self.prefetched: asyncio.Future[None] | None = None
+        """The refresh started before the UI (`prefetch_refresh`), until the live service adopts it."""
         self._kept: tuple[Filters, list[JobFeed]] | None = None  # see set_filters
 
     # ------------------------------------------------------------ filters, sort, views
@@ -181,6 +209,7 @@ class RefreshEngine:
         leaving, kept = self._filters, self._kept
         self._filters = filters
         self._generation += 1
+        self.cancel_refreshes()
         if kept is not None and kept[0] == filters:
             self._kept = None
             for state, feed in zip(self.states, kept[1]):
@@ -241,38 +270,98 @@ class RefreshEngine:
 
     # ------------------------------------------------------------ refresh
 
-    def prefetch_refresh(self) -> asyncio.Task[RefreshBatch]:
-        """Start a refresh now (e.g. while the UI starts up); the next `fetch_refresh` returns
-        its result if the filters have not changed meanwhile. The caller cancels the task if
-        it may never be used."""
-        self._prefetched = asyncio.ensure_future(self._fetch_refresh())
-        return self._prefetched
+    def prefetch_refresh(self) -> asyncio.Future[None]:
+        """Start a refresh now (while the UI starts up). Its results wait in `take_landed`
+        (the UI applies what landed before its first frame) and the live service follows the
+        rest (`prefetched`). The caller cancels the future if it may never be used."""
+        self.prefetched = self.start_refresh()
+        return self.prefetched
 
-    def take_prefetched(self) -> RefreshBatch | None:
-        """The prefetched refresh if it has landed already (and is still current), used up:
-        the UI applies it before its first frame. None: fetch as usual."""
-        task = self._prefetched
-        if task is None or not task.done() or task.cancelled() or task.exception() is not None:
-            return None
-        self._prefetched = None
-        batch = task.result()
-        return batch if batch.generation == self._generation else None
+    def start_refresh(self, *, every_source: bool = False) -> asyncio.Future[None]:
+        """Start the refresh of every source that is due: not refreshing already, not backing
+        off, and not quiet. Each result is kept for `take_landed` as it lands. Returns the
+        round: done once all its calls have landed.
+
+        `every_source` (`r`): quiet and backing-off sources too, and a source whose call is
+        still out is refreshed again as soon as that call lands (its answer may predate `r`)."""
+        now = self._monotonic()
+        due = []
+        for state in self.states:
+            if state.call is not None:
+                state.again = state.again or every_source
+            elif self._due(state, now, every_source):
+                due.append(self._start(state, now))
+        round_ = asyncio.gather(*due, return_exceptions=True)
+        round_.add_done_callback(lambda _: self._tell())
+        return round_
+
+    def _start(self, state: SourceState, now: float) -> asyncio.Task[None]:
+        state.listed_at = now
+        state.call = asyncio.ensure_future(self._refresh_and_keep(state, self._filters, self._generation))
+        return state.call
+
+    async def _refresh_and_keep(self, state: SourceState, filters: Filters, generation: int) -> None:
+        task = asyncio.current_task()
+        try:
+            result = await self._refresh_source(state, filters)
+        except Exception as exc:  # noqa: BLE001 - a bug, shown as the source's problem
+            result = SourceRefresh(state.key, self._clock(), problem=_classify(exc, state.key.profile))
+        finally:
+            if state.call is task:
+                state.call = None
+        if generation != self._generation:
+            return
+        self._landed.append(result)
+        if state.again:
+            state.again = False
+            self._start(state, self._monotonic())
+        self._tell()
+
+    def _tell(self) -> None:
+        if self.on_landed is not None:
+            self.on_landed()
+
+    def cancel_refreshes(self) -> None:
+        """Calls still out are of no use (the filters changed, the app is closing), and
+        neither is what landed."""
+        for state in self.states:
+            if state.call is not None:
+                state.call.cancel()
+                state.call = None
+            state.again = False
+            state.overdue = False
+        self._landed.clear()
+
+    @property
+    def waiting_first_pages(self) -> bool:
+        """Some source's first page is still on its way (and "All" still waits for it)."""
+        return any(state.call is not None and not state.feed.started and not state.overdue for state in self.states)
+
+    def stop_waiting(self) -> None:
+        """First pages still on their way are overdue: "All" shows the rows it has (see
+        `feed.frontier`), and each lands in place when it comes."""
+        for state in self.states:
+            if state.call is not None and not state.feed.started:
+                state.overdue = True
+        self._finish({}, set(), Delta())
+
+    @property
+    def refreshing(self) -> int:
+        """Sources whose refresh call is out."""
+        return sum(state.call is not None for state in self.states)
+
+    def take_landed(self) -> RefreshBatch:
+        """Every result that landed since the last take, to apply in one step."""
+        landed, self._landed = self._landed, []
+        return RefreshBatch(self._generation, tuple(landed))
 
     async def fetch_refresh(self) -> RefreshBatch:
-        """First page of every source plus describes of its active jobs, all sources at once
-        (except sources backing off whose retry time has not come: their state is kept)."""
-        prefetched, self._prefetched = self._prefetched, None
-        if prefetched is not None:
-            batch = await prefetched
-            if batch.generation == self._generation:
-                return batch
-        return await self._fetch_refresh()
-
-    async def _fetch_refresh(self) -> RefreshBatch:
-        generation, filters, now = self._generation, self._filters, self._monotonic()
-        due = [state for state in self.states if self._wait(state, now) <= 0]
-        results = await asyncio.gather(*(self._refresh_source(state, filters) for state in due))
-        return RefreshBatch(generation, tuple(results))
+        """Refresh every source that is due and wait for all of them (headless callers, tests)."""
+        if self.prefetched is not None:
+            prefetched, self.prefetched = self.prefetched, None
+            await prefetched
+        await self.start_refresh()
+        return self.take_landed()
 
     async def _call(self, call: Callable[[], Awaitable[T]]) -> T:
         """One AWS call: it waits for a slot (not counted as its time), then has `call_timeout`."""
@@ -374,6 +463,7 @@ class RefreshEngine:
                     if len(feed):
                         reloaded.add(state)
                     change = feed.start(result.jobs, result.next_token)
+                    delta.listed = True
                 else:
                     change = feed.merge(result.jobs)
                     change.extend(feed.sweep_stand_ins(result.jobs, result.next_token))
@@ -458,12 +548,29 @@ class RefreshEngine:
     # ------------------------------------------------------------ pacing
 
     def next_delay(self, interval: float) -> float:
-        """Seconds until the next tick: `interval`, unless every source is backing off, then
-        until the first of them is due. The loop calls this after every applied refresh and
-        whenever its interval changes: backoffs are measured in that interval."""
+        """Seconds until the next tick: `interval`, unless every source is backing off or
+        quiet, then until the first of them is due. The loop calls this after every refresh
+        and whenever its interval changes: backoffs and quiet periods are measured in it."""
         self._interval = interval
         now = self._monotonic()
-        return max(interval, min((self._wait(state, now) for state in self.states), default=0.0))
+        waits = (max(self._wait(state, now), self._quiet_wait(state, now)) for state in self.states)
+        return max(interval, min(waits, default=0.0))
+
+    def _due(self, state: SourceState, now: float, every_source: bool) -> bool:
+        return self._wait(state, now) <= 0 and (every_source or self._quiet_wait(state, now) <= 0)
+
+    def _quiet_wait(self, state: SourceState, now: float) -> float:
+        """Seconds until a quiet source is listed again (<= 0: now). Half an interval early,
+        so ticks that run a little late do not make it wait one interval more."""
+        interval = self._interval
+        if interval is None or state.listed_at is None or not self.quiet(state):
+            return 0.0
+        return state.listed_at + quiet_period(interval) - interval / 2 - now
+
+    @staticmethod
+    def quiet(state: SourceState) -> bool:
+        """Listed without trouble, and no job among its rows is active: it may be listed less often."""
+        return state.feed.started and not state.cached and state.problem is None and not state.feed.active_arns
 
     def _wait(self, state: SourceState, now: float) -> float:
         """Seconds until a backing-off source may be called again (<= 0: it may)."""
@@ -484,9 +591,10 @@ class RefreshEngine:
         return min(waits, default=None)
 
     def retry_now(self) -> None:
-        """The next refresh tries every source, backing off or not (`r`)."""
+        """The next refresh tries every source, backing off or quiet (`r`)."""
         for state in self.states:
             state.failed_at = None
+            state.listed_at = None
 
     # ------------------------------------------------------------ shared
 
@@ -516,6 +624,12 @@ class RefreshEngine:
                 delta.changed.add(new.arn)
                 if new.phase.terminal and not old.phase.terminal:
                     delta.finished.append(new)
+
+
+def quiet_period(interval: float) -> float:
+    """Seconds between two listings of a quiet source: QUIET_EVERY intervals, at most
+    QUIET_MAX, never less than the interval itself."""
+    return max(interval, min(QUIET_EVERY * interval, QUIET_MAX))
 
 
 def gone_notice(jobs: Sequence[Job]) -> str:

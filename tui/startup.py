@@ -72,7 +72,9 @@ async def _run(demo: bool, settings: Settings, problems: list[str], local: Local
                 return 2
             await pool.open_clients()  # before the UI starts, so the first requests leave at once
             freeze_startup()
-            engine = RefreshEngine(local.wrap(sources) if local is not None else sources)
+            engine = RefreshEngine(
+                local.wrap(sources) if local is not None else sources, max_in_flight=settings.max_calls_in_flight
+            )
             if local is not None:
                 local.restore(engine)  # the cached rows are on screen before the first answer
             first = engine.prefetch_refresh()  # the first pages load while Textual starts

@@ -88,6 +88,7 @@ def test_emulate_prints_the_env_serves_the_aws_cli_and_exits_cleanly(tmp_path, s
         (["--delete-every", "-1"], "--delete-every"),
         (["--missing-arn", "2"], "--missing-arn"),
         (["--hang", "nan"], "--hang"),
+        (["--hang-in", "mars-1"], "--hang-in"),
         (["--oversize", "-5"], "--oversize"),
         (["--deep-item", "-1"], "--deep-item"),
     ],
@@ -136,3 +137,19 @@ def test_a_hanging_emulator_still_stops_cleanly(tmp_path):
         process.send_signal(signal.SIGTERM)
         code = process.wait(timeout=10)
     assert code == 0 and "Traceback" not in process.stderr.read()
+
+
+def test_hang_in_leaves_every_other_region_answering(tmp_path):
+    process, lines = _start("--port", "0", "--jobs", "5", "--speed", "0", "--hang-in", "eu-west-1")
+    try:
+        env = {**_shell_env(lines, tmp_path), "AWS_MAX_ATTEMPTS": "1"}
+        listed = [
+            subprocess.run([AWS, "bedrock", "list-model-invocation-jobs", "--region", region, "--cli-read-timeout", "1"],
+                           env=env, capture_output=True, text=True, timeout=60)
+            for region in ("us-east-1", "eu-west-1")
+        ]
+        assert listed[0].returncode == 0 and len(json.loads(listed[0].stdout)["invocationJobSummaries"]) == 5
+        assert listed[1].returncode != 0 and "Read timeout" in listed[1].stderr
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0

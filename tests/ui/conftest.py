@@ -56,7 +56,8 @@ def make_app(emulator, aws_env, fixed_now) -> Callable[..., MonitorApp]:
     `page_size` sets both page sizes (None: each service's default). `profiles` are watched
     through the real credential chain (aws_env's config file and variables; None in the list is
     the default chain) instead of the demo's dummy credentials. `local`: the job cache and saved
-    state, as `batchtop` opens them at start-up (None: nothing kept, as in most tests).
+    state, as `batchtop` opens them at start-up (None: nothing kept, as in most tests);
+    `engine_options`: more arguments for the RefreshEngine (call_timeout, monotonic, …).
     """
 
     def build(
@@ -67,6 +68,7 @@ def make_app(emulator, aws_env, fixed_now) -> Callable[..., MonitorApp]:
         max_attempts: int = 3,
         page_size: int | None = None,
         local: LocalStore | None = None,
+        engine_options: dict[str, object] | None = None,
         **settings: object,
     ) -> MonitorApp:
         if profiles is None:
@@ -76,7 +78,9 @@ def make_app(emulator, aws_env, fixed_now) -> Callable[..., MonitorApp]:
         sources = pool.build_sources(
             profiles or [], regions or ["us-east-1"], kinds, first_page_size=page_size, page_size=page_size
         )
-        engine = RefreshEngine(local.wrap(sources) if local else sources, clock=fixed_clock(fixed_now))
+        engine = RefreshEngine(
+            local.wrap(sources) if local else sources, clock=fixed_clock(fixed_now), **(engine_options or {})
+        )
         if local is not None:
             local.restore(engine)
         return MonitorApp(pool, engine, Settings(**settings), fixed_clock(fixed_now), local=local)

@@ -84,6 +84,7 @@ def test_every_key_is_read(config_file):
         'theme = "nord"\n'
         'notify = "osc9"\n'
         "allow_stop = true\n"
+        "max_calls_in_flight = 40\n"
     )
     settings, problems = load_settings(path)
     assert problems == []
@@ -96,6 +97,7 @@ def test_every_key_is_read(config_file):
         theme="nord",
         notify="osc9",
         allow_stop=True,
+        max_calls_in_flight=40,
     )
     assert settings.kinds == [JobKind.BEDROCK, JobKind.SEGMENT]
 
@@ -201,6 +203,8 @@ def test_not_utf8_and_unreadable_files_are_problems_not_crashes(tmp_path):
         ('profiles = [""]', "profiles", "profile names must not be empty"),
         ("theme = 3", "theme", "should be a valid string"),
         ('allow_stop = "yes"', "allow_stop", "should be a valid boolean"),
+        ("max_calls_in_flight = 0", "max_calls_in_flight", "must be between 1 and 256"),
+        ("max_calls_in_flight = 2.5", "max_calls_in_flight", "should be a valid integer"),
     ],
 )
 def test_bad_value_names_the_key_and_defaults_only_that_key(config_file, line, key, expected):

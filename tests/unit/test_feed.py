@@ -34,6 +34,7 @@ class Member:
     feed: JobFeed
     loading: bool = False
     problem: object | None = None
+    overdue: bool = False
 
 
 def arns(view) -> list[str]:

@@ -156,28 +156,16 @@ async def test_first_refresh_loads_the_first_page_of_every_source():
     assert len(delta.new) == 9 and not delta.changed and not delta.finished
 
 
-async def test_a_prefetched_refresh_is_the_next_fetch_and_costs_nothing_more():
+async def test_a_prefetched_refresh_lands_for_the_ui_to_take_and_costs_nothing_more():
     source = source_with(12)
     engine = make_engine(source)
     prefetch = engine.prefetch_refresh()
+    assert engine.take_landed().results == ()  # nothing landed yet: the UI shows what it has
     await asyncio.sleep(0.01)  # it runs before anyone asks (the UI is still starting)
     assert prefetch.done() and source.calls == {"list": 1}
-    delta = await refresh(engine)
-    assert source.calls == {"list": 1} and len(delta.new) == 5
+    assert len(engine.apply_refresh(engine.take_landed()).new) == 5
+    assert engine.take_landed().results == ()  # taken once
     await refresh(engine)  # the next tick fetches again
-    assert source.calls == {"list": 2}
-
-
-async def test_a_prefetched_refresh_that_landed_can_be_taken_at_once():
-    source = source_with(12)
-    engine = make_engine(source)
-    engine.prefetch_refresh()
-    assert engine.take_prefetched() is None  # not landed yet: fetch as usual
-    await asyncio.sleep(0.01)
-    batch = engine.take_prefetched()
-    assert batch is not None and len(engine.apply_refresh(batch).new) == 5
-    assert engine.take_prefetched() is None
-    await refresh(engine)  # used up: the next tick fetches
     assert source.calls == {"list": 2}
 
 
@@ -207,6 +195,65 @@ async def test_rows_loaded_without_filters_come_back_when_the_filters_are_cleare
     engine.set_filters(Filters(status="failed"))
     engine.set_filters(Filters(newest_first=False))  # another order: kept rows would not fit
     assert len(engine.states[0].feed) == 0
+
+
+async def test_each_source_lands_by_itself_and_is_never_refreshed_twice_at_once():
+    slow, quick = source_with(10), source_with(10, "us-west-2")
+    answer = asyncio.Event()
+    list_page = slow.list_page
+
+    async def held(filters: Filters, token: str | None = None) -> Page:
+        await answer.wait()
+        return await list_page(filters, token)
+
+    slow.list_page = held
+    engine = make_engine(slow, quick)
+    landed = []
+    engine.on_landed = lambda: landed.append(engine.refreshing)
+    first = engine.start_refresh()
+    while not landed:
+        await asyncio.sleep(0.001)
+    batch = engine.take_landed()
+    assert [result.key for result in batch.results] == [quick.key] and not first.done()
+    engine.apply_refresh(batch)
+    assert engine.states[1].loaded == 5 and engine.states[0].loaded == 0
+    assert engine.refreshing == 1
+
+    second = engine.start_refresh()  # the slow source's call is still out: only the quick one
+    await second
+    assert quick.calls == {"list": 2} and slow.calls == {} and not first.done()
+    answer.set()
+    await first
+    engine.apply_refresh(engine.take_landed())
+    assert engine.states[0].loaded == 5 and slow.calls == {"list": 1} and engine.refreshing == 0
+
+
+async def test_a_source_with_no_active_job_is_listed_every_sixth_interval_at_most_a_minute_apart():
+    quiet, busy = source_with(10, active_every=100), source_with(10, "us-west-2")
+    quiet.set_status(0, "Completed")  # minute 0 is the only job active_every makes active
+    now = [0.0]
+    engine = make_engine(quiet, busy, monotonic=lambda: now[0])
+    interval = 5.0
+    listed = []
+    for tick in range(13):  # one tick per interval, for a minute
+        engine.next_delay(interval)
+        engine.apply_refresh(await engine.fetch_refresh())
+        listed.append((quiet.calls["list"], busy.calls["list"]))
+        now[0] += interval
+    assert engine.quiet(engine.states[0]) and not engine.quiet(engine.states[1])
+    assert [q for q, _ in listed] == [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3]  # every 6 × 5 s = 30 s
+    assert [b for _, b in listed] == list(range(1, 14))
+    assert engine.next_delay(60.0) == 60.0  # long intervals: quiet sources keep the interval
+
+    job = quiet.add(99, "InProgress")  # a new job: it shows at the next quiet listing
+    while quiet.calls["list"] == 3:
+        engine.next_delay(interval)
+        engine.apply_refresh(await engine.fetch_refresh())
+        now[0] += interval
+    assert engine.states[0].feed.index_of(job.arn) == 0 and not engine.quiet(engine.states[0])
+    engine.retry_now()  # `r`: every source at once
+    engine.apply_refresh(await engine.fetch_refresh())
+    assert quiet.calls["list"] == 5
 
 
 async def test_a_tick_costs_one_list_plus_the_active_jobs_outside_page_one():

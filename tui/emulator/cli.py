@@ -12,7 +12,7 @@ import sys
 from .accounts import DEMO_ACCESS_KEY
 from .faults import Faults
 from .server import EmulatorServer
-from .world import DEFAULT_REGION, World
+from .world import DEFAULT_REGION, REGION, World
 
 ACCESS_KEY = DEMO_ACCESS_KEY  # the home account, 123456789012; any other key is an account of its own
 SECRET_KEY = "batchtop-emulator-secret"
@@ -37,6 +37,9 @@ def flag_problem(args: argparse.Namespace) -> str | None:
     for flag, value in (("--missing-arn", args.missing_arn), ("--hang", args.hang)):
         if not 0.0 <= value <= 1.0:
             return f"{flag} must be between 0 and 1, not {value}"
+    for region in args.hang_in:
+        if not REGION.fullmatch(region):
+            return f"--hang-in wants a region name like eu-west-1, not {region!r}"
     if not 0 <= args.oversize <= 4096:
         return f"--oversize must be between 0 (off) and 4096 MB, not {args.oversize}"
     if not 0 <= args.deep_item <= 1_000_000:
@@ -124,6 +127,7 @@ def run_emulate(args: argparse.Namespace) -> int:
         delete_every=args.delete_every,
         missing_arn=args.missing_arn,
         hang=args.hang,
+        hang_in=set(args.hang_in),
         oversize_mb=args.oversize,
         deep_nesting=args.deep_item,
     )

@@ -24,6 +24,8 @@ class Faults:
         it lists (a job deleted mid-run: later lists and describes no longer know it); 0 = never.
     missing_arn: fraction of list items sent without their ARN field.
     hang: fraction of calls accepted and never answered (1 = every call) until the server closes.
+    hang_in: regions where every call is accepted and never answered (one endpoint down
+        among many that answer), e.g. {"eu-west-1"}.
     oversize_mb: list responses are padded with whitespace to this many megabytes; 0 = off.
     oversize_length: send Content-Length with an oversized body (False: chunked, so the
         client learns the size only as it reads).
@@ -40,6 +42,7 @@ class Faults:
     delete_every: int = 0
     missing_arn: float = 0.0
     hang: float = 0.0
+    hang_in: set[str] = field(default_factory=set)
     oversize_mb: float = 0.0
     oversize_length: bool = True
     deep_nesting: int = 0

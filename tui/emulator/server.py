@@ -201,7 +201,8 @@ class EmulatorServer:
         self._call_number += 1
         if faults.latency > 0:
             await asyncio.sleep(faults.latency)
-        if faults.hang > 0 and self._closing is not None and self._rng.random() < faults.hang:
+        hangs = region in faults.hang_in or (faults.hang > 0 and self._rng.random() < faults.hang)
+        if hangs and self._closing is not None:
             await self._closing.wait()  # accepted, never answered (until the server closes)
             raise protocol.server_error()
         if faults.expired_token:
