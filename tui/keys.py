@@ -175,7 +175,8 @@ SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
     (
         "Global",
         (
-            Key("question_mark", "help", "this help", M, footer="Help", command="Show the keys"),
+            Key("question_mark", "help", "this help (monitor and detail)", M, footer="Help", command="Show the keys"),
+            Key("question_mark", "help", "", D),
             Key("", "", "command palette", A, shown="ctrl+p"),
             Key("q", "app.quit", "quit (on any other screen: back)", M, footer="Quit"),
             Key("", "", "quit (never mid-confirmation)", A, shown="ctrl+c"),

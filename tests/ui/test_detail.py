@@ -361,6 +361,18 @@ async def test_q_goes_back_and_ctrl_c_quits(emulator, aws_env, failed_arn) -> No
         assert host.return_code == 0
 
 
+async def test_question_mark_opens_the_help_over_the_detail_and_esc_comes_back(emulator, aws_env, failed_arn) -> None:
+    host = QuittingHost(AwsPool.demo(emulator.endpoint_url, max_attempts=1), failed_arn)
+    async with host.run_test(size=SIZE) as pilot:
+        await detail_shown(pilot, host)
+        detail = host.screen
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(host.screen, HelpScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: host.screen is detail)
+        assert host.dismissed == 0
+
+
 def footer_keys(screen: DetailScreen) -> dict[str, str]:
     """The keys the footer shows, with their action."""
     return {key: active.binding.action for key, active in screen.active_bindings.items() if active.binding.show}

@@ -39,7 +39,7 @@ MONITOR_KEYS = {
     "1", "2", "3", "4", "5", "6", "7", "8", "9", "c", "y", "o", "m", "ctrl+s", "x",
 }
 DETAIL_KEYS = {
-    "escape", "backspace", "r", "c", "y", "o", "m", "x", "q",
+    "escape", "backspace", "r", "c", "y", "o", "m", "x", "q", "question_mark",
     "up", "k", "down", "j", "pageup", "pagedown", "home", "g", "end", "G",
 }
 

@@ -33,6 +33,7 @@ from ..stylesheets import stylesheet
 from ..timefmt import Zone, format_time, zone_name
 from ..widgets.key_scroll import KeyScroll
 from ..widgets.progress_history import history_rows
+from .help import HelpScreen
 from .detail_view import VALUE_LIMIT, DetailView, RateMeter, label_width, rows_table
 
 if TYPE_CHECKING:
@@ -223,6 +224,9 @@ class DetailScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop":
