@@ -179,28 +179,39 @@ def job_to_text(job: Job) -> str:
 
 
 def job_from_text(text: str) -> Job:
-    """The inverse of `job_to_text`; raises ValueError (pydantic's included) on anything else."""
+    """The inverse of `job_to_text`; raises ValueError (pydantic's included) on anything else.
+
+    Like the sources' rows (tens of thousands are held at once), values that repeat from row
+    to row (source, status, model, message) are interned, and an end time equal to the last
+    update is one object."""
     data = json.loads(text)
     if not isinstance(data, dict):
         raise ValueError("a cached job is not an object")
     records = data.get("records")
+    updated = _time_of(data.get("updated"))
+    ended = _time_of(data.get("ended"))
     return Job(
         arn=data["arn"],
         name=data["name"],
         kind=JobKind(data["kind"]),
-        source=data["source"],
-        status=data["status"],
+        source=_interned(data["source"]),
+        status=_interned(data["status"]),
         phase=Phase(data["phase"]),
         created=_time_of(data.get("created")),
-        updated=_time_of(data.get("updated")),
-        ended=_time_of(data.get("ended")),
-        model=data.get("model", ""),
-        message=data.get("message", ""),
-        invocation_type=data.get("invocation_type"),
+        updated=updated,
+        ended=updated if ended is not None and ended == updated else ended,
+        model=_interned(data.get("model", "")),
+        message=_interned(data.get("message", "")),
+        invocation_type=_interned(data.get("invocation_type")),
         records=None if records is None else RecordCounts(*records),
         notes=tuple(data.get("notes", ())),
         listed_at=_time_of(data.get("listed_at")),
     )
+
+
+def _interned(value: object) -> Any:
+    """`value`, interned when it is a string (anything else is left for validation to refuse)."""
+    return sys.intern(value) if type(value) is str else value
 
 
 def filters_text(filters: Filters) -> str:

@@ -110,6 +110,19 @@ def test_every_field_survives_a_round_trip_in_display_order(open_cache) -> None:
     assert reopened.sources() == [SOURCE]
 
 
+def test_rows_read_back_share_what_repeats_from_row_to_row(open_cache) -> None:
+    """Tens of thousands of cached rows are held at once: the source, status and model of
+    each are one object across rows, and an end time equal to the last update one object."""
+    finished = [job(number, Phase.SUCCEEDED, status="Completed", model="anthropic.claude", updated=T0, ended=T0)
+                for number in (1, 2)]
+    cache = open_cache()
+    cache.save(SOURCE, finished)
+
+    first, second = open_cache().load(SOURCE).jobs
+    assert first.source is second.source and first.status is second.status and first.model is second.model
+    assert first.ended is first.updated
+
+
 def test_every_field_of_a_job_is_kept() -> None:
     """A field added to Job must be added to the cache's text too (or this fails)."""
     assert set(json.loads(job_to_text(job(1)))) == {field.name for field in dataclasses.fields(Job)}
