@@ -20,6 +20,7 @@ class Where(str, Enum):
 
     MONITOR = "monitor"
     TABLE = "table"
+    SOURCES = "source pane"
     DETAIL = "detail"
     SCROLL = "scrolling body"
     DIALOG = "dialog"
@@ -81,6 +82,9 @@ _KEY_NAMES = {
     "end": "End",
     "up": "↑",
     "down": "↓",
+    "left": "←",
+    "right": "→",
+    "space": "Space",
 }
 
 M, T, D, SC, DL, H, A = Where.MONITOR, Where.TABLE, Where.DETAIL, Where.SCROLL, Where.DIALOG, Where.HELP, Where.APP
@@ -103,6 +107,17 @@ SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
             Key("h", "toggle_sources", "show / hide the sources pane", M, footer="Sources", command="Show or hide the sources pane"),
             Key("1", "pick(0)", "pick a source (1 is All; every source is in ctrl+p)", M, shown="1 – 9"),
             *(Key(str(number), f"pick({number - 1})", "", M) for number in range(2, SOURCE_KEYS + 1)),
+        ),
+    ),
+    (
+        "Monitor · sources pane (Tab to it)",
+        (
+            Key("up,k", "move(-1)", "move", Where.SOURCES, shown="↑ ↓  j k"),
+            Key("down,j", "move(1)", "", Where.SOURCES),
+            Key("enter", "pick", "show the source · open / close a group", Where.SOURCES),
+            Key("space", "toggle_group", "open / close the group", Where.SOURCES),
+            Key("left", "collapse", "close / open the group (← on a source: to its group)", Where.SOURCES, shown="←  →"),
+            Key("right", "expand", "", Where.SOURCES),
         ),
     ),
     (

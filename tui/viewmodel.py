@@ -78,6 +78,7 @@ def source_rows(
                 state.loading,
                 state.problem.message if state.problem else None,
                 state.notice,
+                source_account(state),
             )
         )
     return rows
@@ -142,10 +143,15 @@ def several_places(states: Sequence[SourceState]) -> bool:
     return len({(state.key.profile, state.key.region) for state in states}) > 1
 
 
+def source_account(state: SourceState) -> str:
+    """The AWS account a source's rows belong to ("" before any): a source lists one
+    account's jobs (its profile's), so its first row says which."""
+    return arn_account(state.feed[0].arn) if len(state.feed) else ""
+
+
 def accounts(states: Sequence[SourceState]) -> set[str]:
-    """The AWS accounts the loaded rows belong to. A source lists one account's jobs (its
-    profile's), so its first row says which: O(sources), whatever the rows."""
-    return {arn_account(state.feed[0].arn) for state in states if len(state.feed)} - {""}
+    """The AWS accounts the loaded rows belong to: O(sources), whatever the rows."""
+    return {source_account(state) for state in states} - {""}
 
 
 def seen_by(states: Sequence[SourceState], arn: str) -> list[SourceKey]:

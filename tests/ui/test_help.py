@@ -18,12 +18,14 @@ from tui.screens.help import HelpScreen
 from tui.screens.monitor import MonitorScreen
 from tui.widgets.job_table import JobTable
 from tui.widgets.key_scroll import KeyScroll
+from tui.widgets.source_list import SourceList
 
 SIZES = [(80, 24), (120, 40), (200, 50)]
 
 BOUND_BY = {
     Where.MONITOR: [MonitorScreen],
     Where.TABLE: [JobTable],
+    Where.SOURCES: [SourceList],
     Where.DETAIL: [DetailScreen],
     Where.SCROLL: [KeyScroll],
     Where.HELP: [HelpScreen],
@@ -84,6 +86,7 @@ def test_help_snapshot(snap_compare, size) -> None:
 def test_the_monitor_and_detail_bind_exactly_the_keyboard_map() -> None:
     assert bound_keys(MonitorScreen, JobTable) == MONITOR_KEYS
     assert bound_keys(DetailScreen, KeyScroll) == DETAIL_KEYS
+    assert bound_keys(SourceList) == {"up", "k", "down", "j", "enter", "space", "left", "right"}
     assert bound_keys(HelpScreen) == {"escape", "question_mark", "q"}
     assert bound_keys(ConfirmStopScreen) == {"y", "n", "escape", "ctrl+c"}
     assert bound_keys(ExportScreen) == {"escape", "ctrl+c", "ctrl+t"}
@@ -109,7 +112,7 @@ def test_every_bound_key_is_named_in_its_help_row(key: Key) -> None:
     for name in key.keys.split(","):
         shown = {"question_mark": "?", "slash": "/", "plus": "+", "minus": "-", "escape": "Esc", "enter": "Enter",
                  "backspace": "Backspace", "tab": "Tab", "pageup": "PgUp", "pagedown": "PgDn", "home": "Home",
-                 "end": "End", "up": "↑", "down": "↓"}.get(name, name)
+                 "end": "End", "up": "↑", "down": "↓", "left": "←", "right": "→", "space": "Space"}.get(name, name)
         assert shown in label.split(), (key, label)
 
 

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from tui.emulator.accounts import account_of
 from tui.screens.detail import DetailScreen
+from tui.widgets.source_list import Group, SourceList
 
 
 
@@ -116,3 +117,67 @@ async def test_three_profiles_of_two_accounts_name_each_row_s_account_and_a_shar
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
         identity = app.screen.query_one("#identity", Static)
         assert "Seen by" not in static_text(identity) and "two" in static_text(identity)
+
+
+def three_profiles_app(make_app):  # noqa: ANN001, ANN201
+    """3 profiles of 2 accounts × 2 regions × 2 kinds: 12 sources, the pane grouped."""
+    profiles = write_profiles(THREE_PROFILES)
+    return make_app(kinds=["bedrock", "personalize"], profiles=profiles, regions=["us-east-1", "eu-west-1"])
+
+
+def headers(source_list: SourceList) -> list[str]:
+    return [item.title for item in source_list.items if isinstance(item, Group)]
+
+
+async def test_the_pane_groups_sources_by_profile_and_region_and_groups_close_and_open_by_key(make_app, emulator):
+    app = three_profiles_app(make_app)
+    one, two = account_of("AKIAACCOUNTONE"), account_of("AKIAACCOUNTTWO")
+    async with app.run_test(size=(120, 40)) as pilot:
+        engine = app.live.engine
+        await wait_for(pilot, lambda: all(state.feed.started for state in engine.states) and app.live.idle)
+        sources = app.screen.query_one(SourceList)
+        await wait_for(pilot, lambda: f"two · {two}" in headers(sources))
+        assert headers(sources) == [f"one-ro · {one}", "us-east-1", "eu-west-1", f"one-admin · {one}", "us-east-1",
+                                    "eu-west-1", f"two · {two}", "us-east-1", "eu-west-1"]
+        assert f"− one-ro · {one}" in pane(app)
+
+        await pilot.press("tab")
+        assert sources.has_focus
+        await pilot.press("down", "enter")  # the one-ro header: closed, its four sources gone from the pane
+        assert sources.collapsed == {("profile", "one-ro")}
+        assert not {1, 2, 3, 4} & set(sources.items) and 5 in sources.items
+        assert f"+ one-ro · {one}" in pane(app) and "Bedrock invocation" in pane(app)
+
+        calls = sum(emulator.calls.values())
+        await pilot.press("r")  # a refresh keeps it closed
+        await wait_for(pilot, lambda: sum(emulator.calls.values()) > calls and app.live.idle)
+        await pilot.pause()
+        assert sources.collapsed == {("profile", "one-ro")} and sources.highlighted == sources.items[1]
+
+        await pilot.press("right", "right", "right", "left")  # open, to us-east-1, to its first source, back to us-east-1
+        assert sources.collapsed == set() and sources.highlighted == sources.items[2]
+        await pilot.press("left", "space")  # us-east-1 closed, then opened
+        assert sources.collapsed == set()
+        await pilot.press("left")
+        assert sources.collapsed == {("region", "one-ro", "us-east-1")}
+
+        await pilot.press("2")  # a source inside a closed group, picked by its number: the group opens
+        assert sources.shown == 1 and sources.collapsed == set() and app.table.view is engine.view(engine.states[0].key)
+        assert sources.has_focus and sources.highlighted == 1  # the cursor follows the source shown
+        await pilot.press("down", "space")  # on a source, Space closes its group
+        assert sources.collapsed == {("region", "one-ro", "us-east-1")}
+
+
+def test_snapshot_of_the_grouped_source_pane(snap_compare, make_app) -> None:
+    """Three profiles of two accounts: one profile closed, one region of another closed."""
+    app = three_profiles_app(make_app)
+
+    async def grouped(pilot) -> None:  # noqa: ANN001
+        engine = app.live.engine
+        await wait_for(pilot, lambda: all(state.feed.started for state in engine.states) and app.live.idle)
+        sources = app.screen.query_one(SourceList)
+        await wait_for(pilot, lambda: all(" · " in title for title in headers(sources)[::3]))
+        await pilot.press("tab", "down", "enter", "down", "down", "left")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=grouped)

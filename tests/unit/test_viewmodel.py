@@ -1,21 +1,25 @@
 """The monitor's view model: pane rows, header state, empty-table text, titles, sort steps.
 
 Pure functions over the engine's source states; the feeds here are stand-ins that hold only
-what the view model reads (phase counts, row count, all loaded)."""
+what the view model reads (phase counts, row count, all loaded, rows of one account)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from tui.models import STATUS_PHASES, Filters, JobKind, Phase, Problem, ProblemKind, SourceKey
+from factories import make_job
+
+from tui.models import STATUS_PHASES, Filters, Job, JobKind, Phase, Problem, ProblemKind, SourceKey
 from tui.refresh import SourceState
 from tui.viewmodel import (
     all_failing,
     empty_text,
     filters_text,
     header_state,
+    accounts,
     next_sort,
+    seen_by,
     several_places,
     source_rows,
     source_title,
@@ -33,12 +37,20 @@ class Feed:
     rows: int = 0
     all_loaded: bool = False
 
+    account: str = "123456789012"
+
     def __len__(self) -> int:
         return self.rows
 
+    def __getitem__(self, index: int) -> Job:
+        return make_job(index + 1, arn=f"arn:aws:bedrock:us-east-1:{self.account}:model-invocation-job/{index:012d}")
+
+    def get(self, arn: str) -> Job | None:
+        return next((self[index] for index in range(self.rows) if self[index].arn == arn), None)
+
 
 def state(kind: JobKind = JobKind.BEDROCK, region: str = "us-east-1", profile: str | None = None, **values) -> SourceState:  # noqa: ANN003
-    feed = Feed(values.pop("counts", {}), values.pop("rows", 0), values.pop("all_loaded", False))
+    feed = Feed(values.pop("counts", {}), values.pop("rows", 0), values.pop("all_loaded", False), values.pop("account", "123456789012"))
     return SourceState(SourceKey(profile, region, kind), source=None, feed=feed, **values)  # type: ignore[arg-type]
 
 
@@ -132,3 +144,16 @@ def test_several_places_means_more_than_one_profile_or_region():
     assert not several_places([state(), state(JobKind.SEGMENT)])
     assert several_places([state(), state(region="eu-west-1")])
     assert several_places([state(), state(profile="prod")])
+
+
+def test_accounts_come_from_each_source_s_rows_and_a_job_is_seen_by_every_source_holding_it():
+    one_ro = state(profile="one-ro", rows=2, account="111111111111")
+    one_admin = state(profile="one-admin", rows=2, account="111111111111")
+    two = state(profile="two", rows=1, account="222222222222")
+    empty = state(profile="three")
+    assert accounts([one_ro, one_admin]) == {"111111111111"}
+    assert accounts([one_ro, one_admin, two, empty]) == {"111111111111", "222222222222"}
+    shared = one_ro.feed[1].arn
+    assert seen_by([one_ro, one_admin, two, empty], shared) == [one_ro.key, one_admin.key]
+    rows = source_rows([one_ro, two, empty], all_rows=3)
+    assert [row.account for row in rows] == ["", "111111111111", "222222222222", ""]

@@ -259,14 +259,15 @@ PHASE_ORDER = (
 )
 
 
-_DONE = (Phase.SUCCEEDED, Phase.STOPPED, Phase.EXPIRED)
+DONE = (Phase.SUCCEEDED, Phase.STOPPED, Phase.EXPIRED)
+"""The quietly finished phases: counted as one number ("done")."""
 
 
 def counts_text(counts: dict[Phase, int]) -> str:
     """`3 running · 2 queued · 1 failed · 40 done`: what needs attention by phase, the quietly
     finished (succeeded, stopped, expired) as one number."""
-    parts = [f"{counts[phase]:,} {phase.value}" for phase in PHASE_ORDER if phase not in _DONE and counts.get(phase)]
-    done = sum(counts.get(phase, 0) for phase in _DONE)
+    parts = [f"{counts[phase]:,} {phase.value}" for phase in PHASE_ORDER if phase not in DONE and counts.get(phase)]
+    done = sum(counts.get(phase, 0) for phase in DONE)
     if done:
         parts.append(f"{done:,} done")
     return " · ".join(parts)
