@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.text import Text
 
 from factories import make_job
-from tui.models import Job, JobDetail, JobKind, Phase, RecordCounts
+from tui.models import Job, JobDetail, JobKind, Phase, RecordCounts, SourceKey
 from tui.output import job_json
 from tui.screens.detail_view import DetailView, RateMeter, flatten, label_width, rows_table
 
@@ -200,3 +200,13 @@ def test_copy_json_is_the_describe_result_or_else_the_summary() -> None:
     summary = json.loads(job_json(job, None))
     assert summary["arn"] == BEDROCK_ARN and summary["phase"] == "running"
     assert summary["records"]["processed"] == 4_000
+
+
+def test_identity_names_every_profile_that_sees_the_job_and_cleans_their_names():
+    job = bedrock_job()
+    alone = dict(DetailView(job, None, NOW, RateMeter(), seen_by=[SourceKey(None, "us-east-1", JobKind.BEDROCK)]).identity())
+    assert alone["Profile"].plain == "prod" and "Seen by" not in alone  # its own source's
+    keys = [SourceKey("readonly", "us-east-1", JobKind.BEDROCK), SourceKey("adm\x1b[2Jin\u202e", "us-east-1", JobKind.BEDROCK)]
+    rows = dict(DetailView(job, None, NOW, RateMeter(), seen_by=keys).identity())
+    assert "Profile" not in rows
+    assert rows["Seen by"].plain == "readonly · us-east-1, admin · us-east-1"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from accounts import THREE_PROFILES, write_profiles
 from ui_rows import pane, static_text, wait_for
 
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
+from tui.dialogs import ExportScreen
 from tui.emulator.accounts import account_of
 from tui.screens.detail import DetailScreen
 from tui.widgets.source_list import Group, SourceList
@@ -181,3 +183,22 @@ def test_snapshot_of_the_grouped_source_pane(snap_compare, make_app) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=grouped)
+
+
+async def test_the_export_of_three_profiles_holds_each_job_once_with_its_account(make_app, tmp_path):
+    app = three_profiles_app(make_app)
+    one, two = account_of("AKIAACCOUNTONE"), account_of("AKIAACCOUNTTWO")
+    async with app.run_test(size=(120, 40)) as pilot:
+        engine = app.live.engine
+        await wait_for(pilot, lambda: all(state.feed.started for state in engine.states) and app.live.idle)
+        shown = [job.arn for job in app.table.view]
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        target = tmp_path / "jobs.json"
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ExportScreen) and target.exists())
+        rows = json.loads(target.read_text(encoding="utf-8"))
+        assert [row["arn"] for row in rows] == shown and len(set(shown)) == len(shown)
+        assert {row["account"] for row in rows} == {one, two}
+        assert sum(app.table.view.counts.values()) == len(rows)  # the All pane's count
