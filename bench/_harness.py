@@ -317,6 +317,9 @@ def strip_ansi(data: bytes) -> str:
     return ANSI.sub(b"", data).decode("utf-8", errors="replace")
 
 
+OVERLAP = 16 * 1024  # bytes of output scanned again by wait_for_text
+
+
 class PtyApp:
     """A program in a pseudo-terminal of a fixed size; a reader thread timestamps its output.
 
@@ -387,29 +390,27 @@ class PtyApp:
         """Seconds from start until `pattern` appears in the escape-stripped output, or None.
 
         The time is that of the chunk which completed the match (reader-thread timestamp).
+        Only output not scanned yet is scanned again (with an overlap of OVERLAP bytes for
+        a match or an escape sequence cut at the edge), so waiting costs the bench (and the
+        machine the app shares) time linear in the output, not quadratic.
         """
         deadline = time.perf_counter() + timeout
+        scanned = start_at
         with self._changed:
-            scanned_chunks = 0
             while True:
-                text = strip_ansi(bytes(self.output[start_at:]))
-                if pattern.search(text):
-                    # Find the first chunk whose arrival completes the match.
+                size = len(self.output)
+                base = max(start_at, scanned - OVERLAP)
+                if pattern.search(strip_ansi(bytes(self.output[base:size]))):
                     total = 0
-                    for stamp, size in self.chunks:
-                        total += size
-                        if total <= start_at:
-                            continue
-                        if pattern.search(strip_ansi(bytes(self.output[start_at:total]))):
+                    for stamp, chunk in self.chunks:  # the first chunk whose arrival completes it
+                        total += chunk
+                        if total > base and pattern.search(strip_ansi(bytes(self.output[base:total]))):
                             return stamp - self.started
                     return self.chunks[-1][0] - self.started
-                scanned_chunks = len(self.chunks)
+                scanned = size
                 remaining = deadline - time.perf_counter()
-                if remaining <= 0 or (self.proc is not None and self.proc.poll() is not None and scanned_chunks == len(self.chunks)):
-                    if self.proc is not None and self.proc.poll() is not None:
-                        return None
-                    if remaining <= 0:
-                        return None
+                if remaining <= 0 or (self.proc is not None and self.proc.poll() is not None and size == len(self.output)):
+                    return None
                 self._changed.wait(timeout=min(remaining, 0.5))
 
     def time_input(self, data: str, quiet: float = 0.05, timeout: float = 5.0) -> tuple[float, float, int] | None:

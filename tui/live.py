@@ -49,7 +49,10 @@ if TYPE_CHECKING:
     from .cache import Sample
 
 APPLY_EVERY = 0.1
-"""Seconds between two applies of landed results at most (about one frame apart)."""
+"""Seconds between two applies of landed results at least (about a frame apart)…"""
+FIRST_PAGES_EVERY = 1.0
+"""…while first pages are on their way (at start-up hundreds land within seconds, and each
+apply redraws the source pane; "All" waits for them anyway)."""
 FIRST_PAGE_PATIENCE = 2.0
 """Seconds "All" waits for a source's first page once nothing else lands (then shows the rest)."""
 INTERVALS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
@@ -105,7 +108,7 @@ class LiveService:
         self._started = False
         self._round: asyncio.Future[None] | None = None
         self._every_source = False
-        self._apply_due = False
+        self._apply_at: asyncio.TimerHandle | None = None
         self._applied_at = 0.0
         self._patience: asyncio.TimerHandle | None = None
         self._paging = False
@@ -166,8 +169,9 @@ class LiveService:
     def stop(self) -> None:
         """The app is closing: no more ticks; the state is kept; the heap goes back to the collector."""
         self._stop_timer()
-        if self._patience is not None:
-            self._patience.cancel()
+        for handle in (self._patience, self._apply_at):
+            if handle is not None:
+                handle.cancel()
         self.engine.on_landed = None
         self.engine.cancel_refreshes()
         self.remember_state()
@@ -204,19 +208,28 @@ class LiveService:
             self._tick()
 
     def _landed(self) -> None:
-        """A source's result landed (or a round's last one did): apply soon, at most once per
-        APPLY_EVERY, on the App's queue."""
-        if self._apply_due:
-            return
-        self._apply_due = True
-        delay = max(0.0, self._applied_at + APPLY_EVERY - time.monotonic())
-        asyncio.get_running_loop().call_later(delay, self.app.call_later, self._apply_landed)
+        """A source's result landed (or a round's last one did): apply it on the App's queue,
+        together with whatever lands meanwhile: at most once per APPLY_EVERY, once per
+        FIRST_PAGES_EVERY while first pages are on their way, at once when a round is over."""
+        loop = asyncio.get_running_loop()
+        if self._round is not None and self._round.done():
+            wait = 0.0
+        else:
+            wait = FIRST_PAGES_EVERY if self.engine.waiting_first_pages else APPLY_EVERY
+        at = max(loop.time(), self._applied_at + wait)
+        if self._apply_at is not None:
+            if self._apply_at.when() <= at:
+                return
+            self._apply_at.cancel()
+        self._apply_at = loop.call_at(at, self.app.call_later, self._apply_landed)
 
     def _apply_landed(self) -> None:
         """Merge what landed in one step, announce what finished, end the round once its last
         call has landed (arming the next tick), tell screens."""
-        self._apply_due = False
-        self._applied_at = time.monotonic()
+        if self._apply_at is not None:
+            self._apply_at.cancel()
+            self._apply_at = None
+        self._applied_at = asyncio.get_running_loop().time()
         batch = self.engine.take_landed()
         delta = Delta()
         if batch.results:
@@ -236,7 +249,8 @@ class LiveService:
         self._rows_landed(len(delta.new))
         self._announce(delta)
         self._remember(delta)
-        self._publish(LiveUpdate("refresh", delta, first=first))
+        if round_over or not delta.shows_nothing_new:  # unchanged pages: nothing to draw
+            self._publish(LiveUpdate("refresh", delta, first=first))
         if delta.listed:
             self._fill_gap()
         self._wait_for_first_pages()

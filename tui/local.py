@@ -140,7 +140,8 @@ class LocalStore:
 
     def remember(self, engine: RefreshEngine, delta: Delta) -> None:
         """Queue the writes for what an apply changed: rows, progress samples, where each
-        listing goes on (not while it still pages through the cache), jobs that went.
+        listing goes on (not while it still pages through the cache), jobs that went; only
+        for the sources the apply refreshed or paged (sources land one by one).
 
         A source whose last save has not run yet is not queued twice: that save takes the
         newest rows (pages landing fast, with End, never pile up copies of the feed)."""
@@ -152,7 +153,7 @@ class LocalStore:
         filters = engine.filters
         for state in engine.states:
             feed = state.feed
-            if not feed.started or state.cached:
+            if state.key not in delta.sources or not feed.started or state.cached:
                 continue
             token = feed.next_token
             listing = {} if token is not None and token.startswith(CACHE_TOKEN) else {

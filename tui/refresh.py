@@ -85,6 +85,9 @@ class SourceState:
     """Its first page has not come while the others' have: "All" stops waiting for it."""
     listed_at: float | None = None
     """The monotonic time its last refresh started (quiet sources wait from there)."""
+    first_page: tuple[list[Job], str | None] | None = None
+    """The first page last merged: the same Job objects again (the adapters hand back the very
+    object for an unchanged item) need no merge."""
 
     @property
     def counts(self) -> dict[Phase, int]:
@@ -146,6 +149,15 @@ class Delta:
     notices: list[tuple[SourceKey, str]] = field(default_factory=list)
     listed: bool = False
     """A source's listing (re)started here: its rows are all new, nothing to point out."""
+    sources: set[SourceKey] = field(default_factory=set)
+    """The sources whose results were applied (refreshed or paged): the ones worth saving."""
+    health: bool = False
+    """A source's problem, notice or cached mark changed."""
+
+    @property
+    def shows_nothing_new(self) -> bool:
+        """Nothing a screen shows changed (rows, problems, notices): no need to draw."""
+        return not (self.new or self.changed or self.removed or self.finished or self.notices or self.listed or self.health)
 
 
 class RefreshEngine:
@@ -458,6 +470,7 @@ class RefreshEngine:
             state = self._by_key[result.key]
             feed = state.feed
             change = FeedChange()
+            health = (state.problem, state.cached, state.notice)
             if result.jobs is not None:
                 if result.restart or not feed.started:
                     if len(feed):
@@ -465,9 +478,11 @@ class RefreshEngine:
                     change = feed.start(result.jobs, result.next_token)
                     delta.listed = True
                 else:
-                    change = feed.merge(result.jobs)
-                    change.extend(feed.sweep_stand_ins(result.jobs, result.next_token))
+                    if not _same_page(state.first_page, result.jobs, result.next_token):
+                        change = feed.merge(result.jobs)
+                        change.extend(feed.sweep_stand_ins(result.jobs, result.next_token))
                     state.notice = None
+                state.first_page = (result.jobs, result.next_token)
                 if result.restart:
                     self._notify(state, GAP_RESTARTED, delta)
                 change.extend(feed.update(result.described))
@@ -480,6 +495,7 @@ class RefreshEngine:
             state.problem = result.problem
             self._count_failure(state)
             changes[state] = change
+            delta.health = delta.health or (state.problem, state.cached, state.notice) != health
         self._finish(changes, reloaded, delta)
         return delta
 
@@ -617,6 +633,7 @@ class RefreshEngine:
         """Bring every live view up to date and say what changed."""
         for view in self._views.values():
             view.apply(changes, reloaded)
+        delta.sources.update(state.key for state in changes)
         for change in changes.values():
             delta.new.update(job.arn for job in change.inserted)
             delta.removed.update(job.arn for job in change.removed)
@@ -644,6 +661,13 @@ def _classify(exc: BaseException, profile: str | None) -> Problem:
     from .errors import classify
 
     return classify(exc, profile)
+
+
+def _same_page(last: tuple[list[Job], str | None] | None, jobs: list[Job], token: str | None) -> bool:
+    """Is this first page the very one merged last time (the same Job objects, the same token)?"""
+    if last is None or last[1] != token or len(last[0]) != len(jobs):
+        return False
+    return all(old is new for old, new in zip(last[0], jobs))
 
 
 def _gap_above(feed: JobFeed, jobs: list[Job], token: str | None) -> bool:

@@ -46,7 +46,7 @@ def test_saves_queued_behind_a_busy_writer_collapse_into_the_newest(local_dirs) 
     feed = engine.states[0].feed
     for count in range(1, 6):
         feed.start([job(index) for index in range(count)], "next-page")
-        local.remember(engine, Delta())
+        local.remember(engine, Delta(sources={KEY}))
     gate.set()
     local.close()
 
@@ -65,7 +65,7 @@ def test_while_paging_through_the_cache_the_saved_token_stays(local_dirs) -> Non
     local = LocalStore()
     engine = RefreshEngine(local.wrap([Unreachable(KEY)]))
     engine.states[0].feed.start([job(0), job(9)], f"{CACHE_TOKEN}somewhere")
-    local.remember(engine, Delta())
+    local.remember(engine, Delta(sources={KEY}))
     local.close()
 
     kept = JobCache()

@@ -721,3 +721,18 @@ async def test_offline_sources_back_off_too():
     assert engine.states[0].problem.kind == "network" and engine.next_delay(5) > 5
     assert engine.retry_in(5) == pytest.approx(engine.next_delay(5), abs=1)
     assert engine.view(source.key).status_line() == "0 loaded · more below"
+
+
+async def test_an_unchanged_first_page_changes_nothing_and_a_changed_one_shows():
+    source = source_with(12)
+    engine = make_engine(source)
+    first = await refresh(engine)
+    assert not first.shows_nothing_new and first.sources == {source.key}
+    again = await refresh(engine)  # the same Job objects: nothing to merge, nothing to draw
+    assert again.shows_nothing_new and again.sources == {source.key}
+    source.set_status(11, "Failed")
+    changed = await refresh(engine)
+    assert not changed.shows_nothing_new and changed.changed == {f"arn:{source.key.region}:11"}
+    source.failure = throttling()
+    failing = await refresh(engine)
+    assert not failing.shows_nothing_new and failing.health
