@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 from accounts import THREE_PROFILES, write_profiles
-from ui_rows import pane, static_text, wait_for
+from ui_rows import palette_choice, pane, static_text, wait_for
 
 from textual.widgets import Input, Static
 
@@ -168,6 +168,13 @@ async def test_the_pane_groups_sources_by_profile_and_region_and_groups_close_an
         assert sources.has_focus and sources.highlighted == 1  # the cursor follows the source shown
         await pilot.press("down", "space")  # on a source, Space closes its group
         assert sources.collapsed == {("region", "one-ro", "us-east-1")}
+
+        await pilot.press("ctrl+p", *"close every")
+        await wait_for(pilot, lambda: palette_choice(app) == "Close every source group")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(sources.collapsed) == 9)
+        assert sources.items == [0, *(item for item in sources.items if isinstance(item, Group))]
+        assert [item.depth for item in sources.items[1:]] == [0, 0, 0]  # one header per profile
 
 
 def test_snapshot_of_the_grouped_source_pane(snap_compare, make_app) -> None:

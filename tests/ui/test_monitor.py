@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from textual.command import CommandList, CommandPalette
-
 from tui.models import JobKind, Phase
 from tui.widgets.job_table import JobTable
 from tui.widgets.source_list import SourceList
-from ui_rows import header, pane, wait_for
+from ui_rows import header, palette_choice, pane, wait_for
 
 
 def api_calls(emulator) -> int:  # noqa: ANN001
     return sum(emulator.calls.values())
-
-
-def palette_choice(app) -> str:  # noqa: ANN001
-    """The command the palette runs on Enter: its highlighted hit ('' while it shows none)."""
-    if not isinstance(app.screen, CommandPalette):
-        return ""
-    hits = app.screen.query_one(CommandList)
-    if hits.highlighted is None or not hits.option_count:
-        return ""
-    return str(hits.get_option_at_index(hits.highlighted).hit.text)
 
 
 async def test_first_refresh_fills_table_pane_and_header(make_app) -> None:

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from rich.console import Console
+from textual.command import CommandList, CommandPalette
 
 from tui.models import Job
 from tui.widgets.header import MonitorHeader
@@ -53,6 +54,16 @@ def static_text(static, width: int = 120) -> str:  # noqa: ANN001
     console = Console(width=width, record=True, file=io.StringIO())
     console.print(static.content)
     return console.export_text()
+
+
+def palette_choice(app) -> str:  # noqa: ANN001
+    """The command the palette runs on Enter: its highlighted hit ('' while it shows none)."""
+    if not isinstance(app.screen, CommandPalette):
+        return ""
+    hits = app.screen.query_one(CommandList)
+    if hits.highlighted is None or not hits.option_count:
+        return ""
+    return str(hits.get_option_at_index(hits.highlighted).hit.text)
 
 
 def pane(app) -> str:  # noqa: ANN001

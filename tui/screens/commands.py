@@ -1,5 +1,6 @@
 """ctrl+p on the monitor: every monitor key's command (from `tui/keys.py`), every source (not
-only the nine with a number key), each sort column, each refresh interval and each theme."""
+only the nine with a number key), closing or opening every source group, each sort column,
+each refresh interval and each theme."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ..feed import SORT_COLUMNS
 from ..keys import SOURCE_KEYS, Key, Where, commands_of
 from ..sanitize import clean
 from ..widgets.header import interval_text
+from ..widgets.source_list import SourceList
 
 if TYPE_CHECKING:
     from .monitor import MonitorScreen
@@ -47,6 +49,10 @@ class MonitorCommands(Provider):
                     f"key {number + 1}" if number < SOURCE_KEYS else "",
                 )
             )
+        sources = monitor.query_one(SourceList)
+        if sources.groups:
+            commands.append(("Close every source group", sources.collapse_all, "sources pane: ← or Enter on a group"))
+            commands.append(("Open every source group", sources.expand_all, "sources pane: → or Enter on a group"))
         commands += [_command(monitor, key) for key in keyed if key.action in _BEFORE_SORT]
         for column in SORT_COLUMNS:
             commands.append((f"Sort by {column}", lambda column=column: monitor.sort_by(column, column in DESCENDING_FIRST), "key s cycles"))

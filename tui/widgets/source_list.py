@@ -249,14 +249,25 @@ class SourceList(Widget, can_focus=True):
 
     def watch_shown(self, shown: int) -> None:
         """A source picked by key or palette inside a closed group opens it, to show the marker."""
-        closed = {group.id for group in self._groups() if shown in group.entries and group.id in self._collapsed}
+        closed = {group.id for group in self.groups if shown in group.entries and group.id in self._collapsed}
         if closed:
             self._collapsed -= closed
             self._regroup()
         self._move_to(shown)
 
-    def _groups(self) -> list[Group]:
-        return [item for item in outline(self._rows) if isinstance(item, Group)]
+    @property
+    def groups(self) -> list[Group]:
+        """Every group that can close, open or not (empty when the pane is flat)."""
+        return [item for item in outline(self._rows) if isinstance(item, Group) and item.collapsible]
+
+    def collapse_all(self) -> None:
+        """Close every group: one header per profile (or region) with its counts."""
+        self._collapsed = {group.id for group in self.groups}
+        self._regroup()
+
+    def expand_all(self) -> None:
+        self._collapsed = set()
+        self._regroup()
 
     def _move_to(self, item: Item) -> None:
         self._cursor = self._holder(item)
