@@ -54,7 +54,7 @@ FIRST_PAGES_EVERY = 1.0
 """…while first pages are on their way (at start-up hundreds land within seconds, and each
 apply redraws the source pane; "All" waits for them anyway)."""
 FIRST_PAGE_PATIENCE = 2.0
-"""Seconds "All" waits for a source's first page once nothing else lands (then shows the rest)."""
+"""Seconds "All" waits for every source's first page at most (then shows what has landed)."""
 INTERVALS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 """The steps of `+` and `-` (seconds between refreshes)."""
 
@@ -256,13 +256,12 @@ class LiveService:
         self._wait_for_first_pages()
 
     def _wait_for_first_pages(self) -> None:
-        """While first pages are on their way, "All" waits for them, but only until nothing
-        has landed for FIRST_PAGE_PATIENCE: then it shows what it has (a hanging endpoint
-        keeps no other source's rows off the screen)."""
-        if self._patience is not None:
-            self._patience.cancel()
-            self._patience = None
-        if self.engine.waiting_first_pages:
+        """While first pages are on their way, "All" waits for them, FIRST_PAGE_PATIENCE at
+        most from when it began to wait: then it shows what it has, and each late first page
+        lands in place. Neither a hanging endpoint nor hundreds of sources queued behind the
+        calls-in-flight cap (first pages landing one after another for many seconds) keep
+        the rows that have landed off the screen."""
+        if self._patience is None and self.engine.waiting_first_pages:
             self._patience = asyncio.get_running_loop().call_later(
                 FIRST_PAGE_PATIENCE, self.app.call_later, self._stop_waiting
             )
@@ -415,10 +414,15 @@ class LiveService:
 
     # ------------------------------------------------------------ shared
 
+    def _listening(self) -> list[_Subscriber]:
+        """The subscribers to tell. None once the app is shutting down: its screens are being
+        taken apart (their widgets gone) while results that landed may still be applied."""
+        return list(self._subscribers) if self.app.is_running else []
+
     @contextlib.contextmanager
     def _around(self) -> Iterator[None]:
         with ExitStack() as stack:
-            for subscriber in list(self._subscribers):
+            for subscriber in self._listening():
                 if subscriber.around is not None:
                     stack.enter_context(subscriber.around())
             yield
@@ -426,7 +430,7 @@ class LiveService:
     def _publish(self, update: LiveUpdate) -> None:
         if update.kind == "controls":
             self.remember_state()
-        for subscriber in list(self._subscribers):
+        for subscriber in self._listening():
             subscriber.on_update(update)
 
     def _remember(self, delta: Delta) -> None:
