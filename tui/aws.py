@@ -28,9 +28,11 @@ from typing import Any, Callable, Iterable, Mapping
 import aioboto3
 import aiohttp
 from aiobotocore.config import AioConfig
+from aiobotocore.hooks import AioHierarchicalEmitter
 from aiobotocore.session import AioSession
 from botocore import handlers
 from botocore.exceptions import ProfileNotFound
+from botocore.hooks import _PrefixTrie
 from botocore.httpsession import create_urllib3_context, get_cert_path
 from botocore.loaders import Loader
 
@@ -360,7 +362,7 @@ def _lean_core_session(session_vars: Mapping[str, tuple[Any, ...]] | None) -> Ai
     EC2, Glacier…) or write docs. So the session is made without them and given botocore's
     own list again, minus those: generic handlers and those of SERVICES stay.
     """
-    core = AioSession(session_vars, include_builtin_handlers=False)
+    core = AioSession(session_vars, event_hooks=LeanEmitter(), include_builtin_handlers=False)
     events = core.get_component("event_emitter")
     for event, handler, *order in handlers.BUILTIN_HANDLERS:
         parts = event.split(".")
@@ -373,6 +375,24 @@ def _lean_core_session(session_vars: Mapping[str, tuple[Any, ...]] | None) -> Ai
         else:
             events.register(event, handler)
     return core
+
+
+class LeanEmitter(AioHierarchicalEmitter):
+    """aiobotocore's event emitter (each client gets a copy), remembering the handlers of each
+    event it emitted as a tuple instead of a deque.
+
+    A client emits ~12 events per operation and its emitter caches the handlers of each: a
+    deque is ~380 bytes even when empty, a tuple ~60 (3.7 MB at 300 clients). The cached
+    handlers are only ever iterated."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._handlers = _TupleTrie()
+
+
+class _TupleTrie(_PrefixTrie):
+    def prefix_search(self, key: str) -> tuple[Any, ...]:  # type: ignore[override]
+        return tuple(super().prefix_search(key))
 
 
 def _kinds(kinds: Iterable[JobKind | str] | None) -> list[JobKind]:
