@@ -104,7 +104,7 @@ def outline(rows: Sequence[SourceRow], collapsed: AbstractSet[GroupId] = frozens
                 continue
             depth = 1 if several_profiles else 0
             title = region if several_profiles else f"{name} · {region}"
-            group = Group(("region", name, region), title, depth, tuple(members), collapsible=len(places) + len(regions) > 2)
+            group = Group(("region", name, region), title, depth, tuple(members), collapsible=several_profiles or len(regions) > 1)
             items.append(group)
             if not (group.collapsible and group.id in collapsed):
                 items += members
@@ -257,7 +257,7 @@ class SourceList(Widget, can_focus=True):
 
     @property
     def groups(self) -> list[Group]:
-        """Every group that can close, open or not (empty when the pane is flat)."""
+        """Every group that can be closed, whether open or closed now (none when the pane is flat)."""
         return [item for item in outline(self._rows) if isinstance(item, Group) and item.collapsible]
 
     def collapse_all(self) -> None:
