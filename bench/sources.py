@@ -1,6 +1,7 @@
 """How the monitor scales with sources: peak RSS, time to every first page, idle CPU.
 
     .venv/bin/python bench/sources.py [--sizes 1,10,100,300] [--jobs 100] [--idle 60] [--json]
+                                      [--live N] [--keys SECONDS]
 
 Against one `batchtop emulate --jobs N --speed 0` subprocess, the real app
 (`python -m tui --profile … --region … --source …`) runs in a 120×40 pseudo-terminal with an
@@ -12,7 +13,15 @@ Every source holds `--jobs` jobs, all on its first page, so the All view's statu
 "<sources × jobs> jobs · all loaded" once every source has its first page: the clock stops
 there (from spawn). Peak RSS is VmHWM from /proc/<pid>/status, read from outside at the end;
 idle CPU is utime + stime over `--idle` seconds after that, scaled to one minute (refreshes
-keep running every 10 s; the emulator's frozen listing never changes).
+keep running every 10 s; the emulator's frozen listing never changes). First frame: from
+spawn until the header ("batchtop ·") is on the terminal.
+
+`--live N` is the emulator's: unfinished jobs per kind and region (its default, 4 of 100,
+makes every source active; 0 makes every source quiet, listed once a minute).
+`--keys SECONDS`: after the idle window, j and k (cursor down, up) are pressed one after the
+other for that long, while refreshes go on (a round of 300 sources takes a second or two of
+every 10 s); each key is timed from the write to its first output and to the last output
+of its burst (no output for 50 ms after it: the settled frame). p95 and max are reported.
 """
 
 from __future__ import annotations
@@ -36,6 +45,7 @@ from _harness import (  # noqa: E402
     print_machine,
     print_table,
     proc_cpu_seconds,
+    summary_ms,
     proc_rss_mb,
 )
 
@@ -62,14 +72,32 @@ def write_profiles(home: Path) -> dict[str, str]:
     return {"AWS_CONFIG_FILE": str(config), "AWS_SHARED_CREDENTIALS_FILE": str(credentials)}
 
 
-def run_size(env: dict[str, str], sources: int, jobs: int, idle: float, timeout: float) -> dict:
+def key_latencies(app: PtyApp, seconds: float) -> tuple[list[float], list[float]]:
+    """(key → first output, key → settled frame) in seconds, for j/k pressed for `seconds`."""
+    first: list[float] = []
+    settled: list[float] = []
+    end = time.perf_counter() + seconds
+    keys = "jk"
+    while time.perf_counter() < end:
+        burst = app.time_input(keys[len(first) % 2], quiet=0.05, timeout=5.0)
+        if burst is not None:
+            first.append(burst[0])
+            settled.append(burst[1])
+        time.sleep(0.05)
+    return first, settled
+
+
+def run_size(env: dict[str, str], sources: int, jobs: int, idle: float, timeout: float, keys: float = 0.0) -> dict:
     profiles, regions, kind = SHAPES[sources]
     assert profiles * len(REGIONS[:regions]) * KINDS_PER_SOURCE[kind] == sources
     argv = [PYTHON, "-m", "tui", "--profile", ",".join(PROFILES[:profiles]), "--region", ",".join(REGIONS[:regions]),
             "--source", kind, "--interval", "10"]
     done = re.compile(rf"{sources * jobs:,} jobs · all loaded")
     app = PtyApp(argv, env=env).start()
+    key_first: list[float] = []
+    key_settled: list[float] = []
     try:
+        first_frame = app.wait_for_text(re.compile(r"batchtop ·"), timeout)
         first_pages = app.wait_for_text(done, timeout)
         if first_pages is None:
             raise RuntimeError(f"{sources} sources: not all loaded within {timeout:g} s:\n" + app.screen_text()[-3000:])
@@ -79,16 +107,22 @@ def run_size(env: dict[str, str], sources: int, jobs: int, idle: float, timeout:
         idle_cpu = proc_cpu_seconds(app.pid) - start_cpu
         minutes = (time.perf_counter() - start) / 60
         rss, peak = proc_rss_mb(app.pid)
+        if keys > 0:
+            key_first, key_settled = key_latencies(app, keys)
     finally:
         app.stop()
     return {
         "sources": sources,
         "rows": sources * jobs,
+        "first_frame_s": first_frame,
         "first_pages_s": first_pages,
         "peak_rss_at_first_pages_mb": peak_loaded,
         "peak_rss_mb": peak,
         "rss_end_mb": rss,
         "idle_cpu_s_per_min": idle_cpu / minutes if minutes else None,
+        "keys": len(key_settled),
+        "key_first_output_ms": summary_ms(key_first) if key_first else None,
+        "key_settled_ms": summary_ms(key_settled) if key_settled else None,
     }
 
 
@@ -98,6 +132,8 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=100, help="emulator jobs per source (one first page: ≤ 100)")
     parser.add_argument("--idle", type=float, default=60.0, help="seconds of idle CPU measured per size")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds allowed for every first page")
+    parser.add_argument("--live", type=int, help="the emulator's unfinished jobs per kind and region (0: every source quiet)")
+    parser.add_argument("--keys", type=float, default=0.0, metavar="SECONDS", help="time j/k presses for this long after the idle window")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     sizes = [int(value) for value in args.sizes.split(",") if value]
@@ -106,22 +142,29 @@ def main() -> int:
         parser.error(f"unknown sizes {unknown}: choose from {sorted(SHAPES)}")
 
     results = []
+    live = [] if args.live is None else ["--live", str(args.live)]
     with tempfile.TemporaryDirectory(prefix="batchtop-bench-") as home, EmulatorProcess(
-        "--jobs", str(args.jobs), "--speed", "0"
+        "--jobs", str(args.jobs), "--speed", "0", *live
     ) as emulator:
         env = {**os.environ, **dummy_aws_env(emulator.endpoint_url, Path(home)), **write_profiles(Path(home))}
         for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
             env.pop(variable, None)
         for size in sizes:
-            results.append(run_size(env, size, args.jobs, args.idle, args.timeout))
+            results.append(run_size(env, size, args.jobs, args.idle, args.timeout, args.keys))
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
     print_machine()
-    print(f"real app in a 120×40 pty against `batchtop emulate --jobs {args.jobs} --speed 0`; "
+    print(f"real app in a 120×40 pty against `batchtop emulate --jobs {args.jobs} --speed 0{' ' + ' '.join(live) if live else ''}`; "
           f"idle window {args.idle:g} s at --interval 10; goal at 300 and 400 sources: peak RSS ≤ 150 MB")
-    rows = [[r["sources"], r["rows"], r["first_pages_s"], r["peak_rss_mb"], r["idle_cpu_s_per_min"]] for r in results]
-    print_table(["sources", "rows", "every first page (s)", "peak RSS (MB)", "idle CPU s/min"], rows, digits=1)
+    rows = [[r["sources"], r["rows"], r["first_frame_s"], r["first_pages_s"], r["peak_rss_mb"], r["idle_cpu_s_per_min"]]
+            for r in results]
+    print_table(["sources", "rows", "first frame (s)", "every first page (s)", "peak RSS (MB)", "idle CPU s/min"], rows, digits=1)
+    if args.keys > 0:
+        rows = [[r["sources"], r["keys"], *(r[name] and r[name][stat] for name in ("key_first_output_ms", "key_settled_ms")
+                                           for stat in ("p95", "max"))] for r in results]
+        print_table(["sources", "keys", "first output p95 (ms)", "max", "settled p95 (ms)", "max"], rows,
+                    title=f"j/k for {args.keys:g} s while refreshes run every 10 s")
     return 0
 
 

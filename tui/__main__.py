@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     emulate.add_argument("--port", type=int, default=4566, help="port to listen on, 0 for any free one (default 4566)")
     emulate.add_argument("--jobs", type=int, default=2000, metavar="N", help="jobs of each kind at start")
     emulate.add_argument("--seed", type=int, default=1, help="seed of the generated jobs: the same seed, the same world")
+    emulate.add_argument("--live", type=int, metavar="N",
+                         help="unfinished jobs of each kind and region at start (default: one in 25 of --jobs, at most 25)")
     emulate.add_argument("--speed", type=float, default=1.0, metavar="X", help="lifecycle speed factor")
     emulate.add_argument("--throttle-every", type=int, default=0, metavar="N", help="throttle every Nth call")
     emulate.add_argument("--error-rate", type=float, default=0.0, metavar="P", help="random 5xx rate, 0 to 1")

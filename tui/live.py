@@ -158,6 +158,7 @@ class LiveService:
         rows) and follow the rest of it; without one, refresh now."""
         engine = self.engine
         engine.on_landed = self._landed
+        engine.release_prefetch()
         round_, engine.prefetched = engine.prefetched, None
         if round_ is None:
             self.refresh_now()

@@ -195,6 +195,8 @@ class RefreshEngine:
         last call has landed: the live service then takes what landed and applies it."""
         self.prefetched: asyncio.Future[None] | None = None
         """The refresh started before the UI (`prefetch_refresh`), until the live service adopts it."""
+        self._held: asyncio.Event | None = None  # the prefetch's calls past the cap wait for it
+        self._max_in_flight = max_in_flight
         self._kept: tuple[Filters, list[JobFeed]] | None = None  # see set_filters
 
     # ------------------------------------------------------------ filters, sort, views
@@ -285,9 +287,18 @@ class RefreshEngine:
     def prefetch_refresh(self) -> asyncio.Future[None]:
         """Start a refresh now (while the UI starts up). Its results wait in `take_landed`
         (the UI applies what landed before its first frame) and the live service follows the
-        rest (`prefetched`). The caller cancels the future if it may never be used."""
+        rest (`prefetched`). Only as many calls as may be in flight leave before the UI calls
+        `release_prefetch`: hundreds of sources' calls would hold its first frame back. The
+        caller cancels the future if it may never be used."""
+        self._held = asyncio.Event()
         self.prefetched = self.start_refresh()
         return self.prefetched
+
+    def release_prefetch(self) -> None:
+        """The UI is up: the prefetch's other calls may leave."""
+        if self._held is not None:
+            self._held.set()
+            self._held = None
 
     def start_refresh(self, *, every_source: bool = False) -> asyncio.Future[None]:
         """Start the refresh of every source that is due: not refreshing already, not backing
@@ -302,19 +313,23 @@ class RefreshEngine:
             if state.call is not None:
                 state.again = state.again or every_source
             elif self._due(state, now, every_source):
-                due.append(self._start(state, now))
+                due.append(self._start(state, now, self._held if len(due) >= self._max_in_flight else None))
         round_ = asyncio.gather(*due, return_exceptions=True)
         round_.add_done_callback(lambda _: self._tell())
         return round_
 
-    def _start(self, state: SourceState, now: float) -> asyncio.Task[None]:
+    def _start(self, state: SourceState, now: float, hold: asyncio.Event | None = None) -> asyncio.Task[None]:
         state.listed_at = now
-        state.call = asyncio.ensure_future(self._refresh_and_keep(state, self._filters, self._generation))
+        state.call = asyncio.ensure_future(self._refresh_and_keep(state, self._filters, self._generation, hold))
         return state.call
 
-    async def _refresh_and_keep(self, state: SourceState, filters: Filters, generation: int) -> None:
+    async def _refresh_and_keep(
+        self, state: SourceState, filters: Filters, generation: int, hold: asyncio.Event | None
+    ) -> None:
         task = asyncio.current_task()
         try:
+            if hold is not None:
+                await hold.wait()
             result = await self._refresh_source(state, filters)
         except Exception as exc:  # noqa: BLE001 - a bug, shown as the source's problem
             result = SourceRefresh(state.key, self._clock(), problem=_classify(exc, state.key.profile))
@@ -371,6 +386,7 @@ class RefreshEngine:
         """Refresh every source that is due and wait for all of them (headless callers, tests)."""
         if self.prefetched is not None:
             prefetched, self.prefetched = self.prefetched, None
+            self.release_prefetch()
             await prefetched
         await self.start_refresh()
         return self.take_landed()

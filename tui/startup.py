@@ -70,14 +70,13 @@ async def _run(demo: bool, settings: Settings, problems: list[str], local: Local
             except (BotoCoreError, ProfileSelectionError) as error:  # nothing to watch
                 print(f"batchtop: {error}", file=sys.stderr)
                 return 2
-            await pool.open_clients()  # before the UI starts, so the first requests leave at once
             freeze_startup()
             engine = RefreshEngine(
                 local.wrap(sources) if local is not None else sources, max_in_flight=settings.max_calls_in_flight
             )
             if local is not None:
                 local.restore(engine)  # the cached rows are on screen before the first answer
-            first = engine.prefetch_refresh()  # the first pages load while Textual starts
+            first = engine.prefetch_refresh()  # the first pages load while Textual starts (each opens its client)
             app = BatchtopApp(engine, settings, problems=problems, local=local)
             loop = asyncio.get_running_loop()
             loop.add_signal_handler(signal.SIGTERM, app.exit)  # Textual restores the terminal on exit

@@ -89,6 +89,7 @@ def test_emulate_prints_the_env_serves_the_aws_cli_and_exits_cleanly(tmp_path, s
         (["--missing-arn", "2"], "--missing-arn"),
         (["--hang", "nan"], "--hang"),
         (["--hang-in", "mars-1"], "--hang-in"),
+        (["--live", "-1"], "--live"),
         (["--oversize", "-5"], "--oversize"),
         (["--deep-item", "-1"], "--deep-item"),
     ],

@@ -52,6 +52,15 @@ def test_most_jobs_are_finished_and_every_status_is_known():
     assert personalize >= {"ACTIVE", "CREATE FAILED", "IN PROGRESS"}
 
 
+@pytest.mark.parametrize("live", [0, 3])
+def test_live_sets_how_many_jobs_of_each_kind_and_region_are_unfinished_at_the_start(live):
+    world = World(jobs_per_kind=200, seed=1, speed=0, now=NOW, live=live)
+    for kind in JobKind:
+        for region in ("us-east-1", "eu-west-1"):
+            phases = [phase_of(job.get("status") or job["TransformJobStatus"]) for job in world.jobs(kind, region)]
+            assert sum(not phase.terminal for phase in phases) == live
+
+
 def test_time_moves_jobs_on_and_brings_new_ones_only_while_speed_is_positive():
     frozen = World(jobs_per_kind=30, seed=2, speed=0, now=NOW)
     frozen.advance(3600)
@@ -118,7 +127,9 @@ def test_submit_fields_and_set_status(world):
         world.submit("segment", jobName="twin")
 
 
-@pytest.mark.parametrize("kwargs", [{"jobs_per_kind": -1}, {"speed": -1.0}, {"now": dt.datetime(2025, 1, 1)}])
+@pytest.mark.parametrize(
+    "kwargs", [{"jobs_per_kind": -1}, {"speed": -1.0}, {"live": -1}, {"now": dt.datetime(2025, 1, 1)}]
+)
 def test_bad_world_arguments_are_refused(kwargs):
     with pytest.raises(ValueError):
         World(**kwargs)

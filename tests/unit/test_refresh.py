@@ -169,6 +169,18 @@ async def test_a_prefetched_refresh_lands_for_the_ui_to_take_and_costs_nothing_m
     assert source.calls == {"list": 2}
 
 
+async def test_a_prefetch_sends_only_what_may_be_in_flight_until_the_ui_releases_it():
+    sources = [source_with(6, f"region-{n}") for n in range(5)]
+    engine = make_engine(*sources, max_in_flight=2)
+    prefetch = engine.prefetch_refresh()
+    await asyncio.sleep(0.01)  # the UI is still starting: its first frame comes first
+    assert [source.calls["list"] for source in sources] == [1, 1, 0, 0, 0] and not prefetch.done()
+    engine.release_prefetch()
+    await prefetch
+    assert [source.calls["list"] for source in sources] == [1] * 5
+    assert len(engine.take_landed().results) == 5
+
+
 async def test_a_prefetched_refresh_from_older_filters_is_not_used():
     source = source_with(12)
     engine = make_engine(source)

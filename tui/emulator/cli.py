@@ -22,6 +22,8 @@ def flag_problem(args: argparse.Namespace) -> str | None:
     """The first flag out of range, as one sentence, or None."""
     if args.jobs < 0:
         return f"--jobs must be 0 or more, not {args.jobs}"
+    if args.live is not None and args.live < 0:
+        return f"--live must be 0 or more, not {args.live}"
     if not 0 <= args.port <= 65535:
         return f"--port must be between 0 and 65535, not {args.port}"
     if not math.isfinite(args.speed) or args.speed < 0:
@@ -132,7 +134,7 @@ def run_emulate(args: argparse.Namespace) -> int:
         deep_nesting=args.deep_item,
     )
     try:
-        world = World(jobs_per_kind=args.jobs, seed=args.seed, speed=args.speed, hostile=args.hostile)
+        world = World(jobs_per_kind=args.jobs, seed=args.seed, speed=args.speed, hostile=args.hostile, live=args.live)
         return asyncio.run(_serve(world, faults, args.host, args.port))
     except KeyboardInterrupt:
         return 0

@@ -168,11 +168,12 @@ class World:
         now: dt.datetime | None = None,
         hostile: bool = False,
         submit_rate: float = 0.2,
+        live: int | None = None,
     ) -> None:
         if jobs_per_kind < 0:
             raise ValueError("jobs_per_kind must be >= 0")
-        if speed < 0 or submit_rate < 0:
-            raise ValueError("speed and submit_rate must be >= 0")
+        if speed < 0 or submit_rate < 0 or (live is not None and live < 0):
+            raise ValueError("speed, submit_rate and live must be >= 0")
         if now is not None and now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         self.jobs_per_kind = jobs_per_kind
@@ -180,6 +181,8 @@ class World:
         self.speed = speed
         self.hostile = hostile
         self.submit_rate = submit_rate
+        self.live = live
+        """Unfinished jobs of each kind and region at the start (None: one in 25, at most 25)."""
         self.tokens = PageTokens(secrets.token_bytes(32))
         self._rate = speed if speed > 0 else 1.0
         self._start = now.timestamp() if now is not None else time.time()
@@ -251,7 +254,8 @@ class World:
         store.solution_versions = self._solution_versions(region, kind)
         count = self.jobs_per_kind
         gap = min(max(30 * 86400 / max(count, 1), 30.0), 4 * 3600.0)
-        live = min(_MAX_LIVE_AT_START, max(1, count // 25)) if count else 0
+        live = min(_MAX_LIVE_AT_START, max(1, count // 25)) if self.live is None else min(self.live, count)
+        live = live if count else 0
         finished_mix = _FINISHED_MIX.get(kind, PERSONALIZE_MIX)
         live_mix = _LIVE_MIX.get(kind, PERSONALIZE_MIX)
         created = self._start
