@@ -209,3 +209,21 @@ async def test_the_export_of_three_profiles_holds_each_job_once_with_its_account
         assert [row["arn"] for row in rows] == shown and len(set(shown)) == len(shown)
         assert {row["account"] for row in rows} == {one, two}
         assert sum(app.table.view.counts.values()) == len(rows)  # the All pane's count
+
+
+async def test_many_sources_open_with_one_closed_header_per_profile(make_app):
+    """3 profiles × 3 regions × 3 kinds = 27 sources: the pane opens with a header per profile
+    (its account and counts), every source a key press away."""
+    profiles = write_profiles(THREE_PROFILES)
+    app = make_app(kinds=["bedrock", "personalize", "segment"], profiles=profiles,
+                   regions=["us-east-1", "eu-west-1", "us-west-2"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: all(state.feed.started for state in app.live.engine.states) and app.live.idle)
+        sources = app.screen.query_one(SourceList)
+        assert sources.collapsed == {("profile", name) for name in profiles}
+        assert [item for item in sources.items if not isinstance(item, Group)] == [0]
+        assert [item.title.split(" · ")[0] for item in sources.items[1:]] == profiles
+        await pilot.press("tab", "down", "down", "right")  # the second profile opens
+        assert sources.collapsed == {("profile", profiles[0]), ("profile", profiles[2])}
+        await pilot.press("5")  # a source of a closed profile, picked by its number: shown, its group open
+        assert sources.shown == 4 and sources.collapsed == {("profile", profiles[2])}

@@ -465,5 +465,27 @@ def test_all_view_always_equals_a_merge_down_to_the_frontier(sizes, operations):
         assert_indexed(view)
 
 
+def test_a_late_first_page_lands_in_place_among_many_rows_in_one_merge():
+    """An overdue source's first page lands among the rows shown: every row where its time
+    puts it, a job both sources hold once, each position indexed (one merge, not 100 inserts
+    that each renumber half the rows)."""
+    a, b = Member(JobFeed()), Member(JobFeed(), overdue=True)
+    a.feed.start([job(n, source="a") for n in range(3000, 0, -3)], None)
+    view = MergedView([a, b], newest_first=True)
+    shared = job(2997, source="a")  # the same ARN, listed by b too
+    page = [job(n, source="b") for n in range(2999, 2700, -3)] + [replace_status(shared)]
+    b.overdue = False
+    view.apply({b: b.feed.start(newest_first_jobs(page), None)}, set())
+    expected = sorted({j.arn: j for j in [*a.feed, *b.feed]}.values(), key=a.feed.key)
+    assert arns(view) == [j.arn for j in expected]
+    assert view[view.index_of(shared.arn)].status == "Completed"  # the version that came last
+    assert view.counts == {**dict.fromkeys(Phase, 0), **Counter(j.phase for j in expected)}
+    assert_indexed(view)
+
+
+def newest_first_jobs(jobs: list[Job]) -> list[Job]:
+    return sorted(jobs, key=lambda j: j.created, reverse=True)
+
+
 def replace_status(row: Job) -> Job:
     return job(int(row.arn.rsplit(":", 1)[1]), "Completed", source=row.source)

@@ -190,6 +190,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.to_end = False
         """End was pressed and more rows are coming: the cursor follows the last row."""
         self._flashed: set[str] = set()
+        self._cursor_moved = False  # since the view was shown (see keeping_position)
         self._flash_timer: Timer | None = None
         self._strips: LRUCache[Hashable, Strip] = LRUCache(1024)
         self._rendered: dict[int, Hashable] = {}
@@ -223,6 +224,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.to_end = False
         self._flashed.clear()
         self.set_reactive(JobTable.cursor, 0)
+        self._cursor_moved = False
         self._update_virtual_size()
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
@@ -242,10 +244,13 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         Inside the block the caller applies the update (and may set `view`). Afterwards
         the cursor and the top row are found again by ARN and only the lines whose look
         changed are repainted. At the very top, the viewport stays at the top, so new
-        jobs show up there.
+        jobs show up there; a cursor not moved (nor the view scrolled) since the view was
+        shown stays on the first row: while hundreds of sources' first pages land above it,
+        it stays on the newest job.
         """
         old_cursor, old_top = self.cursor, self.scroll_offset.y
-        cursor_arn = self._arn_at(old_cursor)
+        fresh = not self._cursor_moved and old_top == 0  # shown, and neither moved nor scrolled
+        cursor_arn = None if fresh else self._arn_at(old_cursor)
         top_arn = self._arn_at(old_top)
         yield
         count = len(self._view) if self._view is not None else 0
@@ -355,6 +360,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
     def watch_cursor(self, old: int, new: int) -> None:
         """A scroll repaints every line anyway; otherwise only the old and new cursor lines
         and the status line ("N of M") can differ, so only they are looked at."""
+        self._cursor_moved = True
         top = self.scroll_offset.y
         self._scroll_to_cursor()
         if self.scroll_offset.y == top and self.size.height:

@@ -28,6 +28,9 @@ from .columns import DONE, PHASE_ORDER, counts_text
 
 
 HIDDEN_WIDTH = 30
+MANY_SOURCES = 24
+"""Above this many sources the pane opens with its top groups closed (a header per profile,
+or per region): 400 sources open are ~1,300 lines nobody reads, redrawn as rows land."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +232,9 @@ class SourceList(Widget, can_focus=True):
         if isinstance(self.parent, SourcePane):
             self.parent.set_class(len(rows) <= 2, "-single")  # "All" and one source: nothing to pick
         if rows != self._rows:
-            self._rows = rows
+            first, self._rows = not self._rows, rows
+            if first and len(rows) - 1 > MANY_SOURCES:
+                self._collapsed = {group.id for group in self.groups if group.depth == 0}
             self._regroup()
 
     def _regroup(self) -> None:
