@@ -52,7 +52,7 @@ APPLY_EVERY = 0.1
 """Seconds between two applies of landed results at least (about a frame apart)…"""
 FIRST_PAGES_EVERY = 1.0
 """…while first pages are on their way (at start-up hundreds land within seconds, and each
-apply redraws the source pane; "All" waits for them anyway)."""
+apply redraws the source pane)."""
 FIRST_PAGE_PATIENCE = 2.0
 """Seconds "All" waits for every source's first page at most (then shows what has landed)."""
 INTERVALS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
@@ -216,7 +216,7 @@ class LiveService:
         if self._round is not None and self._round.done():
             wait = 0.0
         else:
-            wait = FIRST_PAGES_EVERY if self.engine.waiting_first_pages else APPLY_EVERY
+            wait = FIRST_PAGES_EVERY if self.engine.first_pages_coming else APPLY_EVERY
         at = max(loop.time(), self._applied_at + wait)
         if self._apply_at is not None:
             if self._apply_at.when() <= at:

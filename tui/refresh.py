@@ -360,6 +360,11 @@ class RefreshEngine:
         self._landed.clear()
 
     @property
+    def first_pages_coming(self) -> bool:
+        """Some source's first page is still on its way (overdue or not)."""
+        return any(state.call is not None and not state.feed.started for state in self.states)
+
+    @property
     def waiting_first_pages(self) -> bool:
         """Some source's first page is still on its way (and "All" still waits for it)."""
         return any(state.call is not None and not state.feed.started and not state.overdue for state in self.states)
