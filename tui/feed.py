@@ -387,8 +387,8 @@ def frontier(members: Iterable[Member]) -> tuple[float, Member | None]:
     above rows the user already scrolled past; a source whose first page is still coming
     holds the view at the top. Sources that are all loaded, failing sources that have
     loaded nothing, and sources whose first page is `overdue` (one slow endpoint must not
-    keep every other's rows off the screen) do not hold it back: such a first page lands in
-    place when it comes, and `MergedView.lagging` asks for the pages that fill the rest.
+    keep every other's rows off the screen) do not hold it back: when such a first page
+    comes, the engine has the view merged anew (`reloaded`), down to the frontier it sets.
     """
     limit, holder = _INF, None
     for member in members:
@@ -507,12 +507,6 @@ class MergedView(_View):
         self.counts = dict.fromkeys(Phase, 0)
         self._shown = -_INF
         self._extend()
-
-    @property
-    def lagging(self) -> bool:
-        """A source's loaded rows end above the rows shown (its first page came after the view
-        had moved past): its next pages (`frontier`'s holder) belong in between."""
-        return frontier(self.members)[0] < self._shown
 
     def apply(self, changes: dict[Member, FeedChange], reloaded: set[Member]) -> None:
         if reloaded & set(self.members):

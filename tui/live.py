@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Literal
 
 from .clock import Clock, system_clock
 from .config import Settings
-from .feed import MergedView
 from .gc_freeze import FREEZE_DELAY, RowFreezer
 from .models import Filters, SourceKey
 from .notify import announce_finished
@@ -252,8 +251,6 @@ class LiveService:
         self._remember(delta)
         if round_over or not delta.shows_nothing_new:  # unchanged pages: nothing to draw
             self._publish(LiveUpdate("refresh", delta, first=first))
-        if delta.listed:
-            self._fill_gap()
         self._wait_for_first_pages()
 
     def _wait_for_first_pages(self) -> None:
@@ -394,15 +391,6 @@ class LiveService:
         ok = batch is not None and batch.problem is None
         self._publish(LiveUpdate("page", delta, key=key, ok=ok))
         self._continue_to_end(key, ok)
-        if ok:
-            self._fill_gap()
-
-    def _fill_gap(self) -> None:
-        """A source whose first page came late ends above the rows "All" shows: page it
-        until its rows reach them, so no stretch of it is missing between rows on screen."""
-        view = self.engine.view(None)
-        if isinstance(view, MergedView) and view.lagging:
-            self.load_more(None)
 
     def _continue_to_end(self, key: SourceKey | None, ok: bool) -> None:
         if self._to_end is None or self._to_end[0] != key:
