@@ -542,6 +542,8 @@ class MergedView(_View):
         position = rows.index_of(job.arn)
         if position is not None:
             old = rows[position]
+            if another_copy(old, job):
+                return
             if key(old) == key(job):
                 rows.replace(position, job)
                 self._count(old, -1)
@@ -572,6 +574,12 @@ class MergedView(_View):
                 rows.append(job)
                 self._count(job, 1)
         self._shown = limit
+
+
+def another_copy(shown: Job, job: Job) -> bool:
+    """Is `job` what `shown` says, only listed by another source (two profiles of one account
+    refreshing the same job)? Then the row stays as it is: it does not flip between sources."""
+    return job.source != shown.source and dataclasses.replace(job, source=shown.source) == shown
 
 
 _PHASE_RANK = {phase: rank for rank, phase in enumerate(Phase)}
@@ -678,8 +686,11 @@ class SortedView(_View):
                 latest[job.arn] = self._held(job.arn)
         incoming: list[tuple[tuple, Job]] = []
         for arn, job in latest.items():
-            stored = self._key_of.pop(arn, None)
+            stored = self._key_of.get(arn)
             position = None if stored is None else self._position(stored)
+            if job is not None and position is not None and another_copy(self._rows[position], job):
+                continue
+            self._key_of.pop(arn, None)
             new_key = None if job is None else self._sort_key(job)
             if position is not None:
                 self.counts[self._rows[position].phase] -= 1

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -489,3 +490,22 @@ def newest_first_jobs(jobs: list[Job]) -> list[Job]:
 
 def replace_status(row: Job) -> Job:
     return job(int(row.arn.rsplit(":", 1)[1]), "Completed", source=row.source)
+
+
+@pytest.mark.parametrize("sorted_by", [None, "name"])
+def test_a_job_two_sources_hold_keeps_its_row_until_its_data_changes(sorted_by):
+    """Two profiles of one account refresh the same job in turn: the row does not flip between
+    them when the second says the same; it takes the first version that says something new."""
+    a, b = Member(JobFeed()), Member(JobFeed())
+    shared = dict(arn="arn:shared:1")
+    a.feed.start([job(1, source="a", **shared)], None)
+    b.feed.start([job(1, source="b", **shared)], None)
+    view = MergedView([a, b], newest_first=True) if sorted_by is None else SortedView([a, b], sorted_by, False, True)
+    assert len(view) == 1 and view[0].source == "a"
+    progressed = RecordCounts(total=10, processed=5)
+    view.apply({a: a.feed.merge([job(1, source="a", records=progressed, **shared)])}, set())
+    view.apply({b: b.feed.merge([job(1, source="b", records=progressed, **shared)])}, set())
+    assert (view[0].source, view[0].records) == ("a", progressed) and sum(view.counts.values()) == 1
+    view.apply({b: b.feed.merge([job(1, "Completed", source="b", records=progressed, **shared)])}, set())
+    assert (view[0].source, view[0].status) == ("b", "Completed") and view.index_of("arn:shared:1") == 0
+    assert sum(view.counts.values()) == 1 and view.counts[Phase.SUCCEEDED] == 1
