@@ -46,7 +46,8 @@ def created_key(newest_first: bool) -> SortKey:
 
 
 _FEW_INSERTS = 16
-"""Inserts one by one up to this many, merged in one pass above it (`_OrderedRows.insert_many`)."""
+"""Inserts one by one up to this many, merged in one pass above it (`_OrderedRows.insert_many`,
+`SortedView._insert_many`)."""
 
 
 class _OrderedRows:
@@ -618,7 +619,6 @@ class SortedView(_View):
     """
 
     client_sorted = True
-    _FEW = 16
 
     def __init__(self, members: Sequence[Member], column: str, descending: bool, newest_first: bool) -> None:
         self.members = tuple(members)
@@ -711,7 +711,7 @@ class SortedView(_View):
 
     def _insert_many(self, incoming: list[tuple[tuple, Job]]) -> None:
         keys, rows = self._keys, self._rows
-        if len(incoming) <= self._FEW:
+        if len(incoming) <= _FEW_INSERTS:
             for key, job in incoming:
                 position = bisect_right(keys, key)
                 keys.insert(position, key)
