@@ -10,7 +10,6 @@ botocore's own retries are off (`max_attempts=1`) so a fault reaches the screen 
 from __future__ import annotations
 
 import asyncio
-import html
 import re
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from tui.models import JobKind
 from tui.refresh import TOKEN_REJECTED
 from tui.models import Page
 from tui.widgets.source_list import SourceList
-from ui_rows import header, pane, wait_for
+from ui_rows import header, pane, screen_lines, wait_for
 
 LOADED = re.compile(r"\b[1-9][\d,]* (loaded · more|· all loaded)")
 """A source's pane line once rows have come: how many depends on how far "All" paged ahead."""
@@ -93,15 +92,6 @@ async def recovers_by_itself(pilot, app, clear) -> None:  # noqa: ANN001
     await wait_for(pilot, lambda: problem(app) is None and app.table.row_count > 0)
     assert "⚠" not in header(app) and "⚠" not in pane(app)
     assert crashes(app) == []
-
-
-def screen_lines(app) -> list[str]:  # noqa: ANN001
-    """The terminal's lines as drawn (read back from Textual's own SVG screenshot)."""
-    lines: dict[float, str] = {}
-    for match in re.finditer(r'<text [^>]*\by="([\d.]+)"[^>]*>([^<]*)</text>', app.export_screenshot()):
-        y = float(match[1])
-        lines[y] = lines.get(y, "") + html.unescape(match[2]).replace("\xa0", " ")
-    return [lines[y] for y in sorted(lines)]
 
 
 def table_lines(app) -> list[str]:  # noqa: ANN001

@@ -1,5 +1,5 @@
 """The monitor adapts: the source pane hides with one source or under 100 columns and `h`
-toggles it; the header keeps "paused" and the zone; the retry countdown counts, only while failing."""
+toggles it; footers show only the keys that fit whole; the header keeps "paused" and the zone; the retry countdown counts, only while failing."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import time
 
 from textual.app import App, ComposeResult
 
+from tui.screens.detail import DetailScreen
+from tui.widgets.footer import TRAILING_BLANK, FittingFooter
 from tui.widgets.header import HeaderState, MonitorHeader
 from tui.widgets.source_list import SourcePane
 from factories import T0
@@ -74,3 +76,37 @@ async def test_the_retry_countdown_counts_each_second_only_while_failing() -> No
         await wait_for(pilot, lambda: "retrying in 2 s" in header.text)
         header.show(HeaderState("All sources", last_refresh=T0 - dt.timedelta(seconds=1)), T0)
         assert not header.counting_down and "retrying" not in header.text
+
+
+async def footer_reads_whole(pilot, width: int) -> int:  # noqa: ANN001
+    """Once the screen is `width` wide and its footer has its keys: every key the footer
+    shows lies whole left of the palette key (its trailing blank cell may sit under the
+    palette key's border). Returns how many keys it hides."""
+    app = pilot.app
+    await wait_for(pilot, lambda: app.screen.size.width == width and bool(app.screen.query("FooterKey.-command-palette")))
+    await pilot.pause()
+    footer = app.screen.query_one(FittingFooter)
+    palette = footer.query_one("FooterKey.-command-palette")
+    keys = list(footer.query("FooterKey").exclude(".-command-palette"))
+    shown = [key for key in keys if key.display]
+    assert shown and palette.region.right == width
+    for key in shown:
+        assert key.region.width > 0 and key.region.right - TRAILING_BLANK <= palette.region.x, (key.description, key.region, palette.region)
+    return len(keys) - len(shown)
+
+
+async def test_the_footer_shows_only_keys_that_fit_whole(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(60, 15)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        assert await footer_reads_whole(pilot, 60) > 0
+        await pilot.resize_terminal(160, 15)
+        assert await footer_reads_whole(pilot, 160) == 0
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        assert await footer_reads_whole(pilot, 160) == 0
+        await pilot.resize_terminal(60, 15)
+        assert await footer_reads_whole(pilot, 60) > 0
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DetailScreen))
+        assert await footer_reads_whole(pilot, 60) > 0

@@ -1,9 +1,11 @@
 """UI test helpers: a list-backed stand-in for the engine's view, waiting for the app, and
-reading the monitor's header and source pane as plain text."""
+reading the monitor's header, source pane and whole screen as plain text."""
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import time
 from collections.abc import Callable
 
@@ -69,3 +71,12 @@ def palette_choice(app) -> str:  # noqa: ANN001
 def pane(app) -> str:  # noqa: ANN001
     """The monitor's source pane as plain text."""
     return app.screen.query_one(SourceList).render().plain
+
+
+def screen_lines(app) -> list[str]:  # noqa: ANN001
+    """The terminal's lines as drawn (read back from Textual's own SVG screenshot)."""
+    lines: dict[float, str] = {}
+    for match in re.finditer(r'<text [^>]*\by="([\d.]+)"[^>]*>([^<]*)</text>', app.export_screenshot()):
+        y = float(match[1])
+        lines[y] = lines.get(y, "") + html.unescape(match[2]).replace("\xa0", " ")
+    return [lines[y] for y in sorted(lines)]

@@ -20,7 +20,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from .. import viewmodel
 from ..actions import JobActions
@@ -31,6 +31,7 @@ from ..models import Job, JobDetail, Problem, Source
 from ..sanitize import safe_text
 from ..stylesheets import stylesheet
 from ..timefmt import Zone, format_time, zone_name
+from ..widgets.footer import FittingFooter
 from ..widgets.key_scroll import KeyScroll
 from ..widgets.progress_history import history_rows
 from .help import HelpScreen
@@ -95,7 +96,7 @@ class DetailScreen(Screen[None]):
             everything = Static(id="all-fields", classes="detail-section")
             everything.border_title = "All fields"
             yield everything
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self._show()

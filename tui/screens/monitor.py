@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from .. import viewmodel
 from ..actions import JobActions
@@ -27,6 +27,7 @@ from ..keys import Where, bindings
 from ..live import LiveService, ScreenLink, LiveUpdate
 from ..models import Filters, Job, SourceKey
 from ..stylesheets import stylesheet
+from ..widgets.footer import FittingFooter
 from ..widgets.header import MonitorHeader
 from ..widgets.job_table import JobTable, RowView
 from ..widgets.narrow import NarrowedView
@@ -70,7 +71,7 @@ class MonitorScreen(Screen[None]):
                 name_filter.cursor_blink = False
                 yield name_filter
                 yield JobTable(clock=self.live.clock, columns=self.live.settings.columns, zone=self.live.settings.timezone, id="jobs")
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     @property
     def table(self) -> JobTable:
