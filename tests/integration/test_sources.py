@@ -183,6 +183,34 @@ async def test_the_pinned_botocore_alone_drops_the_counts(emulator, world):
     assert all("totalRecordCount" not in item for item in response["invocationJobSummaries"])
 
 
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_first_page_listed_again_hands_back_the_same_rows_until_one_changes(pool, world, kind):
+    source = source_of(pool, kind, first_page_size=20)
+    first = await source.list_page(Filters())
+    again = await source.list_page(Filters())
+    assert [job.arn for job in again.jobs] == [job.arn for job in first.jobs]
+    assert all(new is old for new, old in zip(again.jobs, first.jobs))  # the feed merges nothing
+    assert again.next_token != first.next_token  # sealed anew at every call, like AWS's: the newest is handed on
+    following = await source.list_page(Filters(), again.next_token)
+    assert following.jobs and not {job.arn for job in following.jobs} & {job.arn for job in again.jobs}
+    arn = first.jobs[3].arn
+    world.set_status(arn, "Hibernating")
+    changed = await source.list_page(Filters())
+    assert [job.status for job in changed.jobs if job.arn == arn] == ["Hibernating"]
+    assert sum(new is not old for new, old in zip(changed.jobs, first.jobs)) == 1
+    world.submit(kind)
+    newer = await source.list_page(Filters())
+    assert len(newer.jobs) == len(first.jobs) and newer.jobs[0].arn not in {job.arn for job in changed.jobs}
+
+
+async def test_a_filter_applied_on_the_client_still_cuts_a_first_page_whose_bytes_were_seen(pool, world):
+    source = source_of(pool, JobKind.BEDROCK, first_page_size=50)
+    every = await source.list_page(Filters())
+    running = await source.list_page(Filters(status="running"))  # several statuses: the same request
+    assert running.jobs == [job for job in every.jobs if job.phase is Phase.RUNNING]
+    assert 0 < len(running.jobs) < len(every.jobs)
+
+
 async def test_unknown_statuses_survive(pool, world):
     arn = world.jobs("bedrock")[0]["jobArn"]
     segment_arn = world.jobs("segment")[0]["batchSegmentJobArn"]

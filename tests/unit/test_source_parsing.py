@@ -160,6 +160,68 @@ def test_first_page_memo_reads_only_items_that_changed_and_keeps_only_the_last_p
     assert read == ["page[0]"]
 
 
+def test_first_page_memo_decodes_a_body_only_when_its_bytes_or_the_filters_changed():
+    from tui.models import Page
+    from tui.sources.wire import Body, FirstPageMemo
+
+    decoded: list[dict] = []
+
+    def build(document: dict) -> Page:
+        decoded.append(document)
+        return Page([named_job(name=name) for name in document["names"]], next_token_of(document))
+
+    def page(body: bytes, filters: Filters = Filters()) -> Page:
+        return memo.page(Body(body), filters, "nextToken", build)
+
+    memo = FirstPageMemo("jobArn")
+    first = page(b'{"names": ["a", "b"]}')
+    again = page(b'{"names": ["a", "b"]}')  # equal bytes, another object
+    assert len(decoded) == 1 and again.next_token is None
+    assert again.jobs is not first.jobs and all(new is old for new, old in zip(again.jobs, first.jobs))
+    changed = page(b'{"names": ["a", "c"]}')
+    assert len(decoded) == 2 and [job.name for job in changed.jobs] == ["a", "c"]
+    page(b'{"names": ["a", "c"]}', Filters(name="a"))  # filters apply on the client too
+    assert len(decoded) == 3
+    memo.adopt([])  # rows from the cache: the next read must hand them back
+    page(b'{"names": ["a", "c"]}', Filters(name="a"))
+    assert len(decoded) == 4
+    with pytest.raises(MalformedResponse, match="not JSON"):
+        page(b"<html>")
+    with pytest.raises(MalformedResponse, match="JSON list"):
+        page(b"[]")
+    page(b'{"names": ["a", "c"]}', Filters(name="a"))  # a failed read kept nothing
+    assert len(decoded) == 4
+
+
+def test_first_page_memo_reads_past_a_new_page_token_but_no_other_change():
+    from tui.models import Page
+    from tui.sources.wire import Body, FirstPageMemo
+
+    decoded: list[dict] = []
+
+    def build(document: dict) -> Page:
+        decoded.append(document)
+        return Page([named_job(name=name) for name in document["names"]], next_token_of(document))
+
+    memo = FirstPageMemo("jobArn")
+    first = memo.page(Body(b'{"names": ["a"], "nextToken": "t1"}'), Filters(), "nextToken", build)
+    sealed_again = memo.page(Body(b'{"names": ["a"], "nextToken": "t2\\u00e9"}'), Filters(), "nextToken", build)
+    assert len(decoded) == 1 and sealed_again.next_token == "t2\u00e9" and sealed_again.jobs[0] is first.jobs[0]
+    assert memo.page(Body(b'{"names": ["a"], "nextToken": ""}'), Filters(), "nextToken", build).next_token is None
+    assert len(decoded) == 1
+    memo.page(Body(b'{"names": ["b"], "nextToken": "t3"}'), Filters(), "nextToken", build)  # the same length
+    assert len(decoded) == 2
+    # an item's key of the same name is no page token: such bodies are compared whole
+    item_only = b'{"names": ["a"], "items": [{"nextToken": "x1"}]}'
+    memo.page(Body(item_only), Filters(), "nextToken", build)
+    page = memo.page(Body(item_only.replace(b"x1", b"x2")), Filters(), "nextToken", build)
+    assert len(decoded) == 4 and page.next_token is None
+    twice = b'{"names": ["a"], "items": [{"nextToken": "x1"}], "nextToken": "t1"}'
+    memo.page(Body(twice), Filters(), "nextToken", build)
+    memo.page(Body(twice.replace(b"t1", b"t2")), Filters(), "nextToken", build)
+    assert len(decoded) == 6
+
+
 def test_values_nested_too_deep_for_the_decoder_are_cut_and_the_rest_is_read():
     from tui.sources.wire import MAX_DEPTH, TOO_DEEP, decode_json
 

@@ -13,16 +13,15 @@ import sys
 
 
 from ..models import Filters, Job, JobDetail, JobKind, Page, RecordCounts, Source, SourceKey, phase_of
-from .filtering import aware, job_matches, resolve_status
+from .filtering import aware, resolve_status
 from .wire import (
     FirstPageMemo,
     ItemReader,
     capture_documents,
     document_of,
     iso_time,
-    list_document,
-    next_token_of,
-    page_items,
+    list_body,
+    read_page,
 )
 
 SERVICE = "bedrock"
@@ -95,9 +94,8 @@ class BedrockSource(Source):
         params["maxResults"] = size
         if token is not None:
             params["nextToken"] = token
-        document = await list_document(self._client, "list_model_invocation_jobs", params, token)
-        jobs = page_items(self._first_page, document, "invocationJobSummaries", self.job_from, first=token is None)
-        return Page([job for job in jobs if job_matches(job, filters)], next_token_of(document))
+        body = await list_body(self._client, "list_model_invocation_jobs", params, token)
+        return read_page(self._first_page, body, "invocationJobSummaries", self.job_from, filters, first=token is None)
 
     def adopt(self, jobs: list[Job]) -> None:
         self._first_page.adopt(jobs)

@@ -15,8 +15,8 @@ import botocore.exceptions as bx
 
 from ..errors import InvalidPageToken, MalformedResponse
 from ..models import Filters, Job, JobDetail, JobKind, Page, Source, SourceKey, StopNotSupported, phase_of
-from .filtering import job_matches, resolve_status
-from .wire import FirstPageMemo, ItemReader, capture_documents, document_of, iso_time, item_list, next_token_of
+from .filtering import resolve_status
+from .wire import FirstPageMemo, ItemReader, body_of, capture_documents, document_of, iso_time, read_page
 
 SERVICE = "personalize"
 MAX_PAGE_SIZE = 100
@@ -98,16 +98,10 @@ class PersonalizeSource(Source):
             if exc.response.get("Error", {}).get("Code") in _TOKEN_ERRORS:
                 raise InvalidPageToken(str(exc)) from exc
             raise
-        document = document_of(response)
-        field = self._api.list_field
-        items = item_list(document, field)
-        if token is None:  # the page every refresh tick lists again
-            jobs = self._first_page.read(items, self.job_from, field)
-        else:
-            jobs = [self.job_from(item, f"{field}[{index}]") for index, item in enumerate(items)]
-        jobs = [job for job in jobs if job_matches(job, filters)]
-        jobs.sort(key=_created_key, reverse=filters.newest_first)
-        return Page(jobs, next_token_of(document))
+        return read_page(
+            self._first_page, body_of(response), self._api.list_field, self.job_from, filters,
+            first=token is None, sort_key=_created_key,
+        )  # fmt: skip
 
     def adopt(self, jobs: list[Job]) -> None:
         self._first_page.adopt(jobs)

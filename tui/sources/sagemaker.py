@@ -16,16 +16,15 @@ import sys
 
 
 from ..models import Filters, Job, JobDetail, JobKind, Page, Source, SourceKey, phase_of
-from .filtering import aware, job_matches, resolve_status
+from .filtering import aware, resolve_status
 from .wire import (
     FirstPageMemo,
     ItemReader,
     capture_documents,
     document_of,
     iso_time,
-    list_document,
-    next_token_of,
-    page_items,
+    list_body,
+    read_page,
 )
 
 SERVICE = "sagemaker"
@@ -91,9 +90,10 @@ class SageMakerSource(Source):
         params["MaxResults"] = size
         if token is not None:
             params["NextToken"] = token
-        document = await list_document(self._client, "list_transform_jobs", params, token)
-        jobs = page_items(self._first_page, document, _LIST_FIELD, self.job_from, first=token is None)
-        return Page([job for job in jobs if job_matches(job, filters)], next_token_of(document, "NextToken"))
+        body = await list_body(self._client, "list_transform_jobs", params, token)
+        return read_page(
+            self._first_page, body, _LIST_FIELD, self.job_from, filters, first=token is None, token_field="NextToken"
+        )
 
     def adopt(self, jobs: list[Job]) -> None:
         self._first_page.adopt(jobs)

@@ -8,11 +8,13 @@ Two reasons not to use botocore's parsed result for list and describe calls:
   into an empty, successful-looking result.
 
 So `capture_documents` registers a handler on aiobotocore's `before-parse.<service>.<op>`
-event. For a successful response it decodes the raw JSON body and hands the document over in
+event. For a successful response it hands the raw body over as a `Body` in
 `customized_response_dict` (aiobotocore merges that into the parsed result under
 `DOCUMENT_KEY`), then gives the parser an empty object so it has nothing left to choke on.
-A body that is not a JSON object arrives as a `MalformedResponse` under the same key.
-`ItemReader` then reads one item field by field, noting what it could not read.
+The body is decoded when it is read (`document_of`, `read_page`): a first page whose bytes
+are the very ones of the last refresh is not decoded at all (`FirstPageMemo`). A body that
+is not a JSON object is a `MalformedResponse`. `ItemReader` then reads one item field by
+field, noting what it could not read.
 
 A value nested deeper than Python's decoder can follow (JSON 3,000 arrays deep) would fail
 the whole page with RecursionError: such values are cut at `MAX_DEPTH` and replaced with
@@ -27,13 +29,15 @@ import json
 import marshal
 import re
 import reprlib
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
 import botocore.exceptions as bx
 from botocore.utils import parse_timestamp
 
 from ..errors import InvalidPageToken, MalformedResponse
-from ..models import STAND_IN_PREFIX, Job
+from ..models import STAND_IN_PREFIX, Filters, Job, Page
+from .filtering import job_matches
 
 DOCUMENT_KEY = "BatchtopDocument"
 MAX_DEPTH = 100
@@ -41,6 +45,7 @@ TOO_DEEP = ["nested over 100 levels: not read"]
 _EMPTY_BODY = b"{}"
 _NOTE_VALUE_LENGTH = 40
 _JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)  # a string, or a bracket
+_TOKEN_VALUE = re.compile(rb'\s*:\s*("(?:[^"\\]|\\.)*")', re.DOTALL)  # after a key: its string value
 
 
 def _bounded_repr(length: int) -> reprlib.Repr:
@@ -64,16 +69,44 @@ def capture_documents(client: Any, service_id: str, operations: tuple[str, ...])
 def _take_document(response_dict: dict, customized_response_dict: dict, **_: Any) -> None:
     if response_dict.get("status_code", 500) >= 300:
         return  # errors: botocore's parser builds the ClientError as usual
-    body = response_dict.get("body") or b"{}"
-    try:
-        document = decode_json(body)
-    except (ValueError, TypeError) as exc:
-        document = MalformedResponse(f"response body is not JSON: {exc}")
-    else:
-        if not isinstance(document, dict):
-            document = MalformedResponse(f"response body is a JSON {type(document).__name__}, not an object")
-    customized_response_dict[DOCUMENT_KEY] = document
+    customized_response_dict[DOCUMENT_KEY] = Body(response_dict.get("body") or _EMPTY_BODY)
     response_dict["body"] = _EMPTY_BODY
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A successful response's raw bytes, held for the call only, decoded when read."""
+
+    data: bytes
+
+    def document(self) -> dict[str, Any]:
+        """The decoded JSON object; anything else is a MalformedResponse."""
+        try:
+            document = decode_json(self.data)
+        except (ValueError, TypeError) as exc:
+            raise MalformedResponse(f"response body is not JSON: {exc}") from None
+        if not isinstance(document, dict):
+            raise MalformedResponse(f"response body is a JSON {type(document).__name__}, not an object")
+        return document
+
+    def mark(self, token_field: str) -> tuple[tuple[int, ...], bytes | None]:
+        """A small stand-in for the bytes (equal bodies give equal marks: lengths and 64-bit
+        hashes), and the raw JSON string of the one `"<token_field>": "…"` the body holds.
+
+        That string is left out of the mark: services seal a new page token at every call
+        (a fresh nonce), so a page that did not change still comes back with other bytes
+        there. With the token left out, equal marks mean equal bytes before and after it,
+        so the token (whatever its length) sits at the same place in both bodies. Two such
+        keys, or one whose value is not a string: the whole body is marked, token and all."""
+        data = self.data
+        key = b'"' + token_field.encode() + b'"'
+        at = data.find(key)
+        value = _TOKEN_VALUE.match(data, at + len(key)) if at >= 0 and data.find(key, at + 1) < 0 else None
+        if value is None:
+            return (len(data), hash(data)), None
+        start, end = value.span(1)
+        view = memoryview(data)
+        return (start, len(data) - end, hash(view[:start]), hash(view[end:])), value.group(1)
 
 
 def decode_json(body: bytes | str) -> Any:
@@ -104,18 +137,21 @@ def _cut_deep(body: bytes) -> bytes:
     return b"".join(pieces)
 
 
-def document_of(response: Mapping[str, Any]) -> dict[str, Any]:
-    """The raw document of a response produced by a client prepared with `capture_documents`."""
-    document = response.get(DOCUMENT_KEY)
-    if isinstance(document, MalformedResponse):
-        raise document
-    if not isinstance(document, dict):
+def body_of(response: Mapping[str, Any]) -> Body:
+    """The raw body of a response produced by a client prepared with `capture_documents`."""
+    body = response.get(DOCUMENT_KEY)
+    if not isinstance(body, Body):
         raise MalformedResponse("response document missing (the raw-body handler did not run)")
-    return document
+    return body
 
 
-async def list_document(client: Any, operation: str, params: dict[str, Any], token: str | None) -> dict[str, Any]:
-    """One list call's raw document. Services that answer a bad page token with a plain
+def document_of(response: Mapping[str, Any]) -> dict[str, Any]:
+    """The decoded document of a response produced by a client prepared with `capture_documents`."""
+    return body_of(response).document()
+
+
+async def list_body(client: Any, operation: str, params: dict[str, Any], token: str | None) -> Body:
+    """One list call's raw body. Services that answer a bad page token with a plain
     ValidationException (Bedrock, SageMaker) get `InvalidPageToken`, so the listing restarts."""
     try:
         response = await client.call(operation, **params)
@@ -123,17 +159,36 @@ async def list_document(client: Any, operation: str, params: dict[str, Any], tok
         if token is not None and exc.response.get("Error", {}).get("Code") == "ValidationException":
             raise InvalidPageToken(str(exc)) from exc
         raise
-    return document_of(response)
+    return body_of(response)
 
 
-def page_items(
-    memo: FirstPageMemo, document: Mapping[str, Any], field: str, job_from: Callable[[Any, str], Job], first: bool
-) -> list[Job]:
-    """The jobs of a list page; the first page (listed again every tick) through `memo`."""
-    items = item_list(document, field)
-    if first:
-        return memo.read(items, job_from, field)
-    return [job_from(item, f"{field}[{index}]") for index, item in enumerate(items)]
+def read_page(
+    memo: FirstPageMemo,
+    body: Body,
+    field: str,
+    job_from: Callable[[Any, str], Job],
+    filters: Filters,
+    *,
+    first: bool,
+    token_field: str = "nextToken",
+    sort_key: Callable[[Job], Any] | None = None,
+) -> Page:
+    """A list page: the jobs of its items under `field` that match `filters` (sorted by
+    `sort_key` in the filters' order, when given), and its next token. The first page
+    (listed again every tick) goes through `memo`."""
+
+    def build(document: Mapping[str, Any]) -> Page:
+        items = item_list(document, field)
+        if first:
+            jobs = memo.read(items, job_from, field)
+        else:
+            jobs = [job_from(item, f"{field}[{index}]") for index, item in enumerate(items)]
+        jobs = [job for job in jobs if job_matches(job, filters)]
+        if sort_key is not None:
+            jobs.sort(key=sort_key, reverse=filters.newest_first)
+        return Page(jobs, next_token_of(document, token_field))
+
+    return memo.page(body, filters, token_field, build) if first else build(body.document())
 
 
 def item_list(document: Mapping[str, Any], field: str) -> list[Any]:
@@ -265,6 +320,17 @@ class ItemReader:
         return f"{STAND_IN_PREFIX}{digest}"
 
 
+_UNREADABLE = object()
+
+
+def _json_string(raw: bytes) -> str | object:
+    """A raw JSON string's text; _UNREADABLE when it does not decode."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return _UNREADABLE
+
+
 def fingerprint(item: object) -> int | None:
     """A small stand-in for a raw item: equal items give equal fingerprints (64-bit hash of
     its serialised form). None when it cannot be serialised (nested too deep): read it again."""
@@ -275,26 +341,50 @@ def fingerprint(item: object) -> int | None:
 
 
 class FirstPageMemo:
-    """The jobs read from the last first page, by the fingerprint of their raw item.
+    """What was read from the last first page: the page itself, by the mark of its raw body,
+    and its jobs, by the fingerprint of their raw items.
 
-    Every refresh tick lists the same first page, and most of its items come back exactly as
+    Every refresh tick lists the same first page. Most often its bytes are exactly those of
+    the last tick (nothing changed at the service): then the page is not decoded or read at
+    all, and the very same Jobs come back (~0.7 ms of CPU a call, 1,800 calls a minute at
+    300 active sources). When the body changed, most of its items still come back exactly as
     before: fingerprinting an item costs far less than reading it into a Job again
     (validation included), and hands the feed the very same Job, which it compares in no
-    time. Only the latest first page is kept, and only fingerprints of its items: the raw
-    items themselves cost ~1.3 KB each (40 MB across 300 sources). An item's fingerprint
-    covers its ARN, so it alone finds the job (~70 bytes a row).
+    time. Only the latest first page is kept, and only marks of its body and fingerprints of
+    its items: the raw items themselves cost ~1.3 KB each (40 MB across 300 sources). An
+    item's fingerprint covers its ARN, so it alone finds the job (~70 bytes a row).
     """
 
     def __init__(self, arn_field: str) -> None:
         self._arn_field = arn_field
         self._last: dict[int, Job] = {}
         self._adopted: dict[str, Job] = {}
+        self._page: tuple[tuple[int, int], Filters, Page] | None = None
 
     def adopt(self, jobs: Iterable[Job]) -> None:
         """`jobs` are on screen already (kept from the last run): the next read hands back
         these very objects for items that read equal to them, so the feed and this memo hold
         one copy of each row, not two (20 MB at 40,000 cached rows)."""
         self._adopted = {job.arn: job for job in jobs}
+        self._page = None
+
+    def page(
+        self, body: Body, filters: Filters, token_field: str, build: Callable[[Mapping[str, Any]], Page]
+    ) -> Page:
+        """`build(document)` of `body`; without decoding anything when `body` is byte for
+        byte the last first page but for its page token (see `Body.mark`), under the same
+        filters: then a copy of that page (its very Jobs) with the new token."""
+        mark, raw_token = body.mark(token_field)
+        last = self._page
+        if last is not None and last[0] == mark and last[1] == filters:
+            token = last[2].next_token if raw_token is None else _json_string(raw_token)
+            if token is not _UNREADABLE:
+                return Page(list(last[2].jobs), token or None)  # as next_token_of reads it
+        document = body.document()
+        page = build(document)
+        own = raw_token is None or (token_field in document and document[token_field] == _json_string(raw_token))
+        self._page = (mark, filters, page) if own else None  # (else the one such key was an item's)
+        return Page(list(page.jobs), page.next_token)
 
     def read(self, items: list[Any], read_item: Callable[[object, str], Job], where: str) -> list[Job]:
         """`read_item(item, f"{where}[index]")` for each item not seen unchanged last time."""
