@@ -15,7 +15,6 @@ from contextlib import contextmanager
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
@@ -62,16 +61,16 @@ class MonitorScreen(Screen[None]):
         self._link = ScreenLink(live, self._live_changed, self._keeping_position)
 
     def compose(self) -> ComposeResult:
+        """Every part is a child of the screen, split off its edges (styles/monitor.tcss): a
+        key that repaints table lines composites no container around the table."""
         yield MonitorHeader(zone=self.live.settings.timezone, id="header")
-        with Horizontal(id="body"):
-            with SourcePane(id="sources-pane"):
-                yield SourceList(id="sources")
-            with Vertical(id="main"):
-                name_filter = Input(placeholder="name contains… (! negates · Enter asks the service too · Esc restores)", id="name-filter")
-                name_filter.cursor_blink = False
-                yield name_filter
-                yield JobTable(clock=self.live.clock, columns=self.live.settings.columns, zone=self.live.settings.timezone, id="jobs")
         yield FittingFooter(compact=True)
+        with SourcePane(id="sources-pane"):
+            yield SourceList(id="sources")
+        name_filter = Input(placeholder="name contains… (! negates · Enter asks the service too · Esc restores)", id="name-filter")
+        name_filter.cursor_blink = False
+        yield name_filter
+        yield JobTable(clock=self.live.clock, columns=self.live.settings.columns, zone=self.live.settings.timezone, id="jobs")
 
     @property
     def table(self) -> JobTable:
