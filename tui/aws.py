@@ -22,10 +22,12 @@ import asyncio
 import fnmatch
 import functools
 import os
+import platform
 import ssl
 from typing import Any, Callable, Iterable, Mapping
 
 import aioboto3
+import aiobotocore
 import aiohttp
 from aiobotocore.config import AioConfig
 from aiobotocore.hooks import AioHierarchicalEmitter
@@ -59,6 +61,10 @@ READ_TIMEOUT = 20.0
 KEEPALIVE = 30.0
 """Seconds an idle connection stays open for reuse: a refresh every 10 s (plus the round)
 finds it open; aiobotocore's default 12 s made each one connect anew (a third of a call's CPU)."""
+USER_AGENT = f"aiobotocore/{aiobotocore.__version__} Python/{platform.python_version()} {platform.system()}/{platform.release()}"
+"""The User-Agent's base, given whole: botocore's own is built anew twice a call from ~45
+parts, to name the features the call used (42 µs each time: 0.15 CPU-s a minute at 300
+active sources). The session adds botocore's version, `user_agent_extra` batchtop's."""
 SERVICES = frozenset({"bedrock", "personalize", "sagemaker"})
 """The services batchtop calls: botocore's built-in handlers for any other are left out."""
 _CREDENTIAL_KINDS = frozenset({"sso_expired", "no_credentials", "expired_token"})
@@ -189,6 +195,7 @@ class AwsPool:
         self.config = AioConfig(
             http_session_cls=SharedTlsSession,
             retries={"mode": retry_mode, "total_max_attempts": max_attempts},
+            user_agent=USER_AGENT,
             user_agent_extra=f"batchtop/{__version__}",
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,

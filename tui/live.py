@@ -214,6 +214,8 @@ class LiveService:
         loop = asyncio.get_running_loop()
         if self._round is not None and self._round.done():
             wait = 0.0
+        elif self._apply_at is not None and self._apply_at.when() <= self._applied_at + APPLY_EVERY:
+            return  # the apply due soonest is on its way (`first_pages_coming` looks at every source)
         else:
             wait = FIRST_PAGES_EVERY if self.engine.first_pages_coming else APPLY_EVERY
         at = max(loop.time(), self._applied_at + wait)
