@@ -7,7 +7,7 @@ import pytest
 from tui.models import JobKind, Phase
 from factories import T0, make_job
 
-from tui.widgets.columns import GUTTER, arn_account, cell_text, layout, middle_cut, status_text
+from tui.widgets.columns import GUTTER, arn_account, cell_text, fit_pieces, layout, middle_cut, status_text
 
 ALL_KINDS = frozenset(JobKind)
 
@@ -69,3 +69,24 @@ def test_the_account_cell_is_the_arn_s_account_or_blank() -> None:
     job = make_job(1, arn="arn:aws:bedrock:eu-west-1:210987654321:model-invocation-job/abc")
     assert cell_text(job, "account", 12, T0) == "210987654321"
     assert arn_account("arn:aws:bedrock:eu-west-1:\x1b[2J:job/x") == arn_account("not an arn") == ""
+
+
+@pytest.mark.parametrize(
+    ("width", "fitted"),
+    [
+        (19, [(" ", "base"), ("✖ ", "phase"), ("embed-7", "bold"), (" · ", "muted"), ("Failed", "phase")]),
+        (18, [(" ", "base"), ("✖ ", "phase"), ("embed-7", "bold"), (" · ", "muted"), ("Fail…", "phase")]),
+        (14, [(" ", "base"), ("✖ ", "phase"), ("embed-7", "bold"), (" · ", "muted"), ("…", "phase")]),
+        (12, [(" ", "base"), ("✖ ", "phase"), ("embed-7", "bold"), (" …", "muted")]),
+        (10, [(" ", "base"), ("✖ ", "phase"), ("embed-…", "bold")]),
+        (1, [("…", "base")]),
+        (0, []),
+    ],
+)
+def test_a_line_of_styled_pieces_is_cut_with_an_ellipsis_in_the_style_it_cuts(width: int, fitted: list) -> None:
+    pieces = [(" ", "base"), ("✖ ", "phase"), ("embed-7", "bold"), ("", "muted"), (" · ", "muted"), ("Failed", "phase")]
+    assert fit_pieces(pieces, width) == fitted
+
+
+def test_wide_characters_are_cut_whole() -> None:
+    assert fit_pieces([("名前名前", "name")], 6) == [("名前…", "name")]

@@ -7,7 +7,9 @@ measures the others. Every string that came from AWS goes through `tui.sanitize.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rich.cells import cell_len
 
@@ -17,6 +19,7 @@ from ..sanitize import ELLIPSIS, clean
 from ..timefmt import Zone, format_duration, format_time
 
 GUTTER = 2  # cursor marker + notify mark
+StyleT = TypeVar("StyleT")
 BAR_CELLS = 6
 
 
@@ -187,6 +190,26 @@ def fit_cells(text: str, width: int) -> str:
         text = _take_cells(text, width - 1) + ELLIPSIS if width > 0 else ""
         length = cell_len(text)
     return text + " " * (width - length)
+
+
+def fit_pieces(pieces: Iterable[tuple[str, StyleT]], width: int) -> list[tuple[str, StyleT]]:
+    """Styled pieces of one line in at most `width` cells: when they are longer, cut with an
+    ellipsis (in the style of the piece it cuts, as Rich's `Text.truncate` does); the caller
+    pads what is left."""
+    pieces = [(text, style) for text, style in pieces if text]
+    if sum(cell_len(text) for text, _ in pieces) <= width:
+        return pieces
+    fitted: list[tuple[str, StyleT]] = []
+    room = width - 1
+    for text, style in pieces:
+        length = cell_len(text)
+        if length > room:
+            if width > 0:
+                fitted.append((_take_cells(text, room) + ELLIPSIS, style))
+            break
+        fitted.append((text, style))
+        room -= length
+    return fitted
 
 
 def _take_cells(text: str, cells: int) -> str:

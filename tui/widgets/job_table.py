@@ -17,7 +17,6 @@ from typing import Protocol
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
@@ -32,15 +31,16 @@ from ..keys import Where, bindings
 from ..models import Job, JobKind, Phase
 from ..sanitize import clean
 from ..timefmt import Zone
-from .columns import GUTTER, Column, cell_text, column_offset, duration_text, fit_cells, layout, message_text
+from .columns import GUTTER, Column, cell_text, column_offset, duration_text, fit_cells, fit_pieces, layout, message_text
 
 FLASH_SECONDS = 2.0
 _FIXED_LINES = 3  # header, job line, status line
 
 
 @dataclass(frozen=True, slots=True)
-class RowStyles:
-    """Every style a job row uses, each already combined with the table's own (base) style."""
+class LineStyles:
+    """Every style the table's lines use, each already combined with the table's own (base)
+    style, looked up once per theme and focus: a line is built from lookups, not from CSS."""
 
     base: Style
     cursor: Style
@@ -48,18 +48,37 @@ class RowStyles:
     muted: Style
     failed: Style
     phase: dict[Phase, Style]
+    header: Style
+    status: Style
+    empty: Style
+    job_line: Style
+    job_name: Style
+    job_muted: Style
+    job_failed: Style
+    job_phase: dict[Phase, Style]
 
     @classmethod
-    def of(cls, table: JobTable) -> RowStyles:
+    def of(cls, table: JobTable) -> LineStyles:
         base = table.rich_style
         component = table.get_component_rich_style
+        job_line = base + component("job-table--job-line")
+        phases = {phase: component(f"job-table--{phase.value}", partial=True) for phase in Phase}
+        muted, failed = component("job-table--muted", partial=True), component("job-table--failed", partial=True)
         return cls(
             base=base,
             cursor=base + component("job-table--cursor"),
             flash=base + component("job-table--flash"),
-            muted=base + component("job-table--muted", partial=True),
-            failed=base + component("job-table--failed", partial=True),
-            phase={phase: base + component(f"job-table--{phase.value}", partial=True) for phase in Phase},
+            muted=base + muted,
+            failed=base + failed,
+            phase={phase: base + style for phase, style in phases.items()},
+            header=base + component("job-table--header"),
+            status=base + component("job-table--status"),
+            empty=base + component("job-table--muted"),
+            job_line=job_line,
+            job_name=job_line + Style(bold=True),
+            job_muted=job_line + muted,
+            job_failed=job_line + failed,
+            job_phase={phase: job_line + style for phase, style in phases.items()},
         )
 
     def cell(self, key: str, phase: Style, failed: bool) -> Style:
@@ -194,7 +213,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._flash_timer: Timer | None = None
         self._strips: LRUCache[Hashable, Strip] = LRUCache(1024)
         self._rendered: dict[int, Hashable] = {}
-        self._styles: dict[bool, RowStyles] = {}
+        self._styles: dict[bool, LineStyles] = {}
         self._layout_key: tuple[object, ...] = ()
         self._columns: tuple[Column, ...] = ()
         self._now = clock()
@@ -546,38 +565,31 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         return strip
 
     def _build_strip(self, key: Hashable) -> Strip:
+        """The strip of one line key, built straight as segments from the frame's styles."""
         kind, width, *rest = key  # type: ignore[misc]
         if kind == "row":
             return self._row_strip(width, *rest)
-        base = self.rich_style
+        styles = self._line_styles()
         if kind == "header":
-            style = base + self.get_component_rich_style("job-table--header")
-            text = Text(" " * GUTTER)
             columns, (sorted_by, descending) = rest
             arrow = " ↓" if descending else " ↑"
             titles = (column.title + (arrow if column.key == sorted_by else "") for column in columns)
-            text.append(" ".join(f"{title[: column.width]:<{column.width}}" for title, column in zip(titles, columns)))
-        elif kind == "status":
-            style = base + self.get_component_rich_style("job-table--status")
-            text = Text(" " + rest[0])
-        elif kind == "job":
-            style = base + self.get_component_rich_style("job-table--job-line")
+            text = " " * GUTTER + " ".join(f"{title[: column.width]:<{column.width}}" for title, column in zip(titles, columns))
+            return _one_style(text, styles.header, width)
+        if kind == "status":
+            return _one_style(" " + rest[0], styles.status, width)
+        if kind == "job":
             job, age = rest
-            text = self._job_line(job, age)
-        else:
-            style = base + self.get_component_rich_style("job-table--muted")
-            text = Text(" " + rest[0])
-        text.truncate(width, overflow="ellipsis")
-        text.stylize_before(style)  # Text.render ignores Text.style: make it a span
-        return Strip(list(text.render(self.app.console)), text.cell_len).extend_cell_length(width, style)
+            return self._job_line(job, age, styles, width)
+        return _one_style(" " + rest[0], styles.empty, width)
 
     def _row_strip(
         self, width: int, job: Job, cursor: bool, _focused: bool, flashed: bool, marked: bool,
         columns: tuple[Column, ...], time_text: str,
     ) -> Strip:
         """One job row, built straight as segments (the cost of PgDn is ~40 of these): each cell
-        is fitted to its column's cells, styled by a lookup in the frame's `RowStyles`."""
-        styles = self._row_styles()
+        is fitted to its column's cells, styled by a lookup in the frame's `LineStyles`."""
+        styles = self._line_styles()
         marker = ("›" if cursor else " ") + ("*" if marked else " ")
         cells = [
             fit_cells(time_text if column.key == "duration" else cell_text(job, column.key, column.width, self._now, self.zone), column.width)
@@ -608,33 +620,29 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         length = GUTTER + sum(column.width for column in columns) + max(0, len(columns) - 1)
         return Strip(segments, length).crop_extend(0, width, styles.base)
 
-    def _row_styles(self) -> RowStyles:
-        """The styles of job rows, looked up once per theme and focus (not per row)."""
+    def _line_styles(self) -> LineStyles:
+        """The styles of the table's lines, looked up once per theme and focus (not per line)."""
         styles = self._styles.get(self.has_focus)
         if styles is None:
-            styles = self._styles[self.has_focus] = RowStyles.of(self)
+            styles = self._styles[self.has_focus] = LineStyles.of(self)
         return styles
 
-    def _job_line(self, job: Job | None, age: str | None) -> Text:
+    def _job_line(self, job: Job | None, age: str | None, styles: LineStyles, width: int) -> Strip:
         """`▶ doc-embeddings-20250527-00015 · InProgress · 3h22m · message`: the cursor row in
         full, so nothing has to fit in a cell to be read."""
         if job is None:
-            return Text(" ")
-        phase_style = self.get_component_rich_style(f"job-table--{job.phase.value}", partial=True)
-        muted = self.get_component_rich_style("job-table--muted", partial=True)
-        text = Text(" ")
-        text.append(f"{job.phase.glyph} ", phase_style)
-        text.append(clean(job.name, 500), "bold")
-        text.append(" · ", muted)
-        text.append(clean(job.status, 100) or "no status", phase_style)
+            return _one_style(" ", styles.job_line, width)
+        phase = styles.job_phase[job.phase]
+        pieces = [(" ", styles.job_line), (f"{job.phase.glyph} ", phase), (clean(job.name, 500), styles.job_name),
+                  (" · ", styles.job_muted), (clean(job.status, 100) or "no status", phase)]
         if age:
-            text.append(f" · {age}", muted)
+            pieces.append((f" · {age}", styles.job_muted))
         message = message_text(job)
         if message:
-            text.append(" · ", muted)
             failed = job.phase in (Phase.FAILED, Phase.PARTIAL)
-            text.append(clean(message, 1000), self.get_component_rich_style("job-table--failed", partial=True) if failed else Style())
-        return text
+            pieces += [(" · ", styles.job_muted), (clean(message, 1000), styles.job_failed if failed else styles.job_line)]
+        segments = [Segment(text, style) for text, style in fit_pieces(pieces, width)]
+        return Strip(segments).extend_cell_length(width, styles.job_line)
 
     def _status_text(self) -> str:
         if self._view is None:
@@ -652,6 +660,11 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         if self._view is None or not self._view.all_loaded:
             return "loading…"
         return "no jobs here"
+
+
+def _one_style(text: str, style: Style, width: int) -> Strip:
+    """A line of one style in exactly `width` cells (cut with an ellipsis, or padded)."""
+    return Strip([Segment(fit_cells(text, width), style)], max(0, width))
 
 
 def _changed_spans(old: Hashable | None, new: Hashable, columns: tuple[Column, ...], width: int) -> list[tuple[int, int]]:
