@@ -165,7 +165,8 @@ interval = 10.0
 # Table columns, in order, each shown whatever the rows (width permitting). Leave unset
 # for the default layout, which adds kind, account and region only when they differ
 # between rows. Known columns: name, status, progress, model, kind, account (the ARN's
-# account id), region (profile/region), created, duration, message.
+# account id), region (profile/region; where narrow, the region as its code: us-east-1 →
+# use1), created, duration, message.
 # columns = ["name", "status", "progress", "created", "message"]
 
 # Any Textual theme name, e.g. "textual-dark", "textual-light", "nord", "gruvbox".

@@ -7,7 +7,7 @@ import pytest
 from tui.models import JobKind, Phase
 from factories import T0, make_job
 
-from tui.widgets.columns import GUTTER, arn_account, cell_text, fit_pieces, layout, middle_cut, status_text
+from tui.widgets.columns import GUTTER, arn_account, cell_text, fit_pieces, layout, middle_cut, place_text, region_code, status_text
 
 ALL_KINDS = frozenset(JobKind)
 
@@ -90,3 +90,18 @@ def test_a_line_of_styled_pieces_is_cut_with_an_ellipsis_in_the_style_it_cuts(wi
 
 def test_wide_characters_are_cut_whole() -> None:
     assert fit_pieces([("名前名前", "name")], 6) == [("名前…", "name")]
+
+
+def test_a_place_keeps_its_region_whole_where_the_column_is_narrow() -> None:
+    assert region_code("us-east-1") == "use1" and region_code("ap-southeast-2") == "apse2"
+    assert region_code("eu-central-1") == "euc1" and region_code("us-gov-west-1") == "usgw1"
+    assert place_text("prod", "us-east-1", 24) == "prod/us-east-1"
+    assert place_text("default", "us-east-1", 12) == "us-east-1"
+    assert place_text("default", "ap-southeast-2", 12) == "apse2"
+    assert place_text("bench-07", "eu-west-1", 12) == "ben…-07/euw1"
+    assert place_text("one-ro", "us-east-2", 12) == "one-ro/use2"
+    for profile, region in (("a-very-long-profile-name", "us-east-1"), ("p", "ap-northeast-3"), ("default", "x")):
+        for width in range(1, 30):
+            text = place_text(profile, region, width)
+            assert len(text) <= width, (profile, region, width, text)
+    assert place_text("one-ro", "us-east-1", 12) != place_text("one-ro", "us-east-2", 12)

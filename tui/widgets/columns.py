@@ -144,7 +144,7 @@ def cell_text(job: Job, key: str, width: int, now: dt.datetime, zone: Zone = "lo
         return arn_account(job.arn)
     if key == "region":
         profile, region, _kind = split_source_id(job.source) or ("", "", "")
-        return clean(region if profile == "default" else f"{profile}/{region}", width)
+        return place_text(clean(profile), clean(region), width)
     if key == "created":
         return created_text(job.created, zone, compact=width < 16)
     if key == "duration":
@@ -152,6 +152,32 @@ def cell_text(job: Job, key: str, width: int, now: dt.datetime, zone: Zone = "lo
     if key == "message":
         return clean(message_text(job), width)
     raise KeyError(key)
+
+
+_COMPASS = {"north": "n", "south": "s", "east": "e", "west": "w", "central": "c",
+            "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw"}
+
+
+def region_code(region: str) -> str:
+    """`us-east-1` → `use1`, `ap-southeast-2` → `apse2`: the short form AWS engineers write."""
+    parts = region.split("-")
+    if len(parts) < 3:
+        return region
+    return parts[0] + "".join(_COMPASS.get(part, part[:1]) for part in parts[1:-1]) + parts[-1]
+
+
+def place_text(profile: str, region: str, width: int) -> str:
+    """Where a row comes from in `width` cells: `prod-admin/us-east-1` (the region alone for
+    the default profile); else the region's code (`prod-admin/use1`); else the profile cut in
+    the middle. The region is never cut: `us-east-1` and `us-east-2` differ only at its end."""
+    full = region if profile == "default" else f"{profile}/{region}"
+    if cell_len(full) <= width:
+        return full
+    code = region_code(region)
+    if profile == "default":
+        return middle_cut(code, width)
+    room = width - cell_len(code) - 1
+    return f"{middle_cut(profile, room)}/{code}" if room > 1 else middle_cut(code, width)
 
 
 def arn_account(arn: str) -> str:
