@@ -9,7 +9,10 @@ terminal writes) at that row count. The rows are the bench jobs (bench/_jobs.py)
 app's columns spell them (tui/widgets/columns.py), each made into one plain string up front:
 nothing is sorted, merged, measured, styled per cell or refreshed. A cursor row, a
 scrollbar and the keys down/up/PgDn/PgUp/Home/End; `q` quits. It prints "ready" in its last
-row once it has its rows on screen.
+row once it has its rows on screen. It shows as many rows as batchtop's table does in the
+same 120×40 terminal (`ROWS_ON_SCREEN`), so a run of down presses scrolls both tables on the
+same press: with the floor 4 rows taller, 6 of 40 presses from the top scrolled the app (a
+whole-table repaint) and 2 the floor, and the p95 set a scroll against a two-line repaint.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from textual.widgets import Static  # noqa: E402
 from _jobs import EPOCH, make_jobs  # noqa: E402
 
 WIDTH = 118
+ROWS_ON_SCREEN = 35
+"""batchtop's job rows at 120×40: 40 lines less its header and footer, and less the table's
+column header, job line and status line."""
 CURSOR = Style(reverse=True)
 
 
@@ -82,7 +88,7 @@ class BareTable(ScrollView, can_focus=True):
 
 
 class FloorApp(App):
-    CSS = "BareTable { height: 1fr; } #ready { height: 1; }"
+    CSS = f"BareTable {{ height: {ROWS_ON_SCREEN}; }} #ready {{ dock: bottom; height: 1; }}"
     BINDINGS = [Binding("q", "quit")]
 
     def __init__(self, rows: list[str]) -> None:

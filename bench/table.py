@@ -34,8 +34,9 @@ against the DataTable child's peak RSS at the same size. Then, with all rows loa
 the last byte of the output burst it caused (the app's real driver, 60 Hz frame timer
 and terminal writes included). Beside it, in the same pty setup, the floor: the barest
 Line-API table of the same rows (bench/_floor_app.py: one plain string per row, a cursor,
-nothing else) gets the same keys timed the same way, its presses alternating with the
-app's so both meet the same machine load; "app/floor" is the ratio.
+nothing else, as many rows on screen as the app's table) gets the same keys timed the same
+way, its presses alternating with the app's so both meet the same machine load; "app/floor"
+is the ratio.
 """
 
 from __future__ import annotations
