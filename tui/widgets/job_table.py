@@ -212,6 +212,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._cursor_moved = False  # since the view was shown (see keeping_position)
         self._flash_timer: Timer | None = None
         self._strips: LRUCache[Hashable, Strip] = LRUCache(1024)
+        self._cells: LRUCache[Hashable, list[str]] = LRUCache(1024)
         self._rendered: dict[int, Hashable] = {}
         self._styles: dict[bool, LineStyles] = {}
         self._layout_key: tuple[object, ...] = ()
@@ -318,12 +319,14 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         """
         self._now = self._clock()
         frame = self._frame()
-        width, columns = frame[0], frame[1]
-        for y in range(self.size.height) if lines is None else lines:
+        width, columns, height = frame[0], frame[1], frame[3]
+        regions = []
+        for y in range(height) if lines is None else lines:
             old, new = self._rendered.get(y), self._line_key(y, frame)
             if old != new:
-                for x, cells in _changed_spans(old, new, columns, width):
-                    self.refresh(Region(x, y, cells, 1))
+                regions += [Region(x, y, cells, 1) for x, cells in _changed_spans(old, new, columns, width)]
+        if regions:
+            self.refresh(*regions)  # once: each call also drops the widget's cached styles and sizes
 
     # -- reading -------------------------------------------------------------------------
 
@@ -354,8 +357,9 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         """True when more rows should be loaded: within a screen of the last loaded row."""
         if self._view is None or self._view.all_loaded:
             return False
-        lowest = max(self.cursor, self.scroll_offset.y + self.data_height - 1)
-        return lowest >= self.row_count - max(1, self.data_height)
+        height = self.data_height
+        lowest = max(self.cursor, self.scroll_offset.y + height - 1)
+        return lowest >= self.row_count - max(1, height)
 
     def check_near_end(self) -> None:
         if self.near_end:
@@ -500,8 +504,8 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         if overflows:
             self.vertical_scrollbar.window_virtual_size = size.height
 
-    def _layout(self) -> tuple[Column, ...]:
-        key = (self.scrollable_content_region.width, self.kinds, self.several_places, self.several_accounts)
+    def _layout(self, width: int) -> tuple[Column, ...]:
+        key = (width, self.kinds, self.several_places, self.several_accounts)
         if key != self._layout_key:
             self._layout_key = key
             self._columns = layout(
@@ -515,9 +519,10 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _frame(self) -> tuple[int, tuple[Column, ...], int, int, bool]:
         """What every line of one paint shares: width, columns, top row, height, focus."""
+        width = self.scrollable_content_region.width
         return (
-            self.scrollable_content_region.width,
-            self._layout(),
+            width,
+            self._layout(width),
             self.scroll_offset.y,
             self.size.height,
             self.has_focus,
@@ -591,10 +596,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         is fitted to its column's cells, styled by a lookup in the frame's `LineStyles`."""
         styles = self._line_styles()
         marker = ("›" if cursor else " ") + ("*" if marked else " ")
-        cells = [
-            fit_cells(time_text if column.key == "duration" else cell_text(job, column.key, column.width, self._now, self.zone), column.width)
-            for column in columns
-        ]
+        cells = self._row_cells(job, columns, time_text)
         if cursor:  # one colour on the cursor's background, readable in every theme
             segments = [Segment(marker + " ".join(cells), styles.cursor)]
         else:
@@ -619,6 +621,18 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
             segments.append(Segment("".join(texts), style))
         length = GUTTER + sum(column.width for column in columns) + max(0, len(columns) - 1)
         return Strip(segments, length).crop_extend(0, width, styles.base)
+
+    def _row_cells(self, job: Job, columns: tuple[Column, ...], time_text: str) -> list[str]:
+        """A row's cell texts, each fitted to its column, shared by every look of the row: the
+        cursor reaching a row on screen restyles texts already made."""
+        key = (job, columns, time_text)
+        cells = self._cells.get(key)
+        if cells is None:
+            cells = self._cells[key] = [
+                fit_cells(time_text if column.key == "duration" else cell_text(job, column.key, column.width, self._now, self.zone), column.width)
+                for column in columns
+            ]
+        return cells
 
     def _line_styles(self) -> LineStyles:
         """The styles of the table's lines, looked up once per theme and focus (not per line)."""
