@@ -69,7 +69,7 @@ def capture_documents(client: Any, service_id: str, operations: tuple[str, ...])
 def _take_document(response_dict: dict, customized_response_dict: dict, **_: Any) -> None:
     if response_dict.get("status_code", 500) >= 300:
         return  # errors: botocore's parser builds the ClientError as usual
-    customized_response_dict[DOCUMENT_KEY] = Body(response_dict.get("body") or _EMPTY_BODY)
+    customized_response_dict[DOCUMENT_KEY] = Body(bytes(response_dict.get("body") or _EMPTY_BODY))  # (hashable)
     response_dict["body"] = _EMPTY_BODY
 
 
