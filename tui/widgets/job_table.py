@@ -620,6 +620,8 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
                 texts.append(cell)
             segments.append(Segment("".join(texts), style))
         length = GUTTER + sum(column.width for column in columns) + max(0, len(columns) - 1)
+        if length == width:  # the columns fill the width (columns.layout): nothing to cut or pad
+            return Strip(segments, width)
         return Strip(segments, length).crop_extend(0, width, styles.base)
 
     def _row_cells(self, job: Job, columns: tuple[Column, ...], time_text: str) -> list[str]:
