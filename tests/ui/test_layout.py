@@ -24,7 +24,7 @@ async def test_the_pane_hides_when_narrow_or_alone_and_h_toggles_it(make_app) ->
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.table.row_count > 0)
-        assert pane_shown(app)
+        assert pane_shown(app) and app.screen.query_one(SourcePane).region.width == 30
         wide = app.table.size.width
         await pilot.press("h")
         await pilot.pause()
@@ -35,6 +35,7 @@ async def test_the_pane_hides_when_narrow_or_alone_and_h_toggles_it(make_app) ->
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert pane_shown(app)  # the user's choice holds
+        assert app.screen.query_one(SourcePane).region.width == 25  # 30 at 120 columns
         await pilot.press("h", "h")
         await pilot.pause()
         assert pane_shown(app)
