@@ -15,6 +15,8 @@ from tui.emulator.accounts import account_of
 from tui.screens.detail import DetailScreen
 from tui.widgets.source_list import Group, SourceList
 
+ONE, TWO = account_of("AKIAACCOUNTONE"), account_of("AKIAACCOUNTTWO")
+"""The accounts of THREE_PROFILES' keys on the emulator (one-ro and one-admin share ONE)."""
 
 
 def _two_profiles_of_one_account() -> list[str]:
@@ -59,8 +61,7 @@ async def test_an_unknown_profile_among_good_ones_is_a_failing_source_with_its_f
 
 async def test_three_profiles_of_two_accounts_show_each_account_s_jobs_once(make_app):
     profiles = write_profiles(THREE_PROFILES)
-    one, two = account_of("AKIAACCOUNTONE"), account_of("AKIAACCOUNTTWO")
-    assert len({one, two, "123456789012"}) == 3
+    assert len({ONE, TWO, "123456789012"}) == 3
     app = make_app(kinds=["bedrock", "personalize"], profiles=profiles, regions=["us-east-1", "eu-west-1"])
     async with app.run_test(size=(160, 50)) as pilot:
         engine = app.live.engine
@@ -68,8 +69,8 @@ async def test_three_profiles_of_two_accounts_show_each_account_s_jobs_once(make
         held = {profile: {job.arn for state in engine.states if state.key.profile == profile for job in state.feed}
                 for profile in profiles}
         assert held["one-ro"] == held["one-admin"]
-        assert {arn.split(":")[4] for arn in held["one-ro"]} == {one}
-        assert {arn.split(":")[4] for arn in held["two"]} == {two}
+        assert {arn.split(":")[4] for arn in held["one-ro"]} == {ONE}
+        assert {arn.split(":")[4] for arn in held["two"]} == {TWO}
         names = {profile: {job.name for state in engine.states if state.key.profile == profile for job in state.feed}
                  for profile in profiles}
         assert names["one-ro"] != names["two"]  # each account has jobs of its own
@@ -80,14 +81,13 @@ async def test_three_profiles_of_two_accounts_show_each_account_s_jobs_once(make
         every = [job.arn for job in engine.view(None)]
         assert sorted(every) == sorted(held["one-ro"] | held["two"])
 
-        job = next(job for job in engine.view(None) if two in job.arn and ":bedrock:" in job.arn)
+        job = next(job for job in engine.view(None) if TWO in job.arn and ":bedrock:" in job.arn)
         detail = await engine.source_for(job).describe(job.arn)  # the account's ARN goes back in
         assert detail.job.arn == job.arn and detail.job.name == job.name
 
 
 async def test_three_profiles_of_two_accounts_name_each_row_s_account_and_a_shared_job_s_profiles(make_app):
     profiles = write_profiles(THREE_PROFILES)
-    one, two = account_of("AKIAACCOUNTONE"), account_of("AKIAACCOUNTTWO")
     app = make_app(kinds=["bedrock", "personalize"], profiles=profiles, regions=["us-east-1", "eu-west-1"])
     async with app.run_test(size=(200, 50)) as pilot:
         engine = app.live.engine
@@ -97,12 +97,12 @@ async def test_three_profiles_of_two_accounts_name_each_row_s_account_and_a_shar
         header = app.table.render_line(0).text
         start = header.index("ACCOUNT")
         shown = [app.table.render_line(y).text[start : start + 12] for y in range(1, 40)]
-        assert {one, two} <= set(shown)
+        assert {ONE, TWO} <= set(shown)
         for y, cell in enumerate(shown, start=1):
             job = view[y - 1]
             assert cell == job.arn.split(":")[4]  # each row its own account
 
-        shared = next(index for index, job in enumerate(view) if f":{one}:" in job.arn)
+        shared = next(index for index, job in enumerate(view) if f":{ONE}:" in job.arn)
         app.table.cursor = shared
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
@@ -113,7 +113,7 @@ async def test_three_profiles_of_two_accounts_name_each_row_s_account_and_a_shar
         assert "two ·" not in static_text(identity)
 
         await pilot.press("escape")
-        only = next(index for index, job in enumerate(view) if f":{two}:" in job.arn)
+        only = next(index for index, job in enumerate(view) if f":{TWO}:" in job.arn)
         app.table.cursor = only
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
@@ -133,22 +133,21 @@ def headers(source_list: SourceList) -> list[str]:
 
 async def test_the_pane_groups_sources_by_profile_and_region_and_groups_close_and_open_by_key(make_app, emulator):
     app = three_profiles_app(make_app)
-    one, two = account_of("AKIAACCOUNTONE"), account_of("AKIAACCOUNTTWO")
     async with app.run_test(size=(120, 40)) as pilot:
         engine = app.live.engine
         await wait_for(pilot, lambda: all(state.feed.started for state in engine.states) and app.live.idle)
         sources = app.screen.query_one(SourceList)
-        await wait_for(pilot, lambda: f"two · {two}" in headers(sources))
-        assert headers(sources) == [f"one-ro · {one}", "us-east-1", "eu-west-1", f"one-admin · {one}", "us-east-1",
-                                    "eu-west-1", f"two · {two}", "us-east-1", "eu-west-1"]
-        assert f"− one-ro · {one}" in pane(app)
+        await wait_for(pilot, lambda: f"two · {TWO}" in headers(sources))
+        assert headers(sources) == [f"one-ro · {ONE}", "us-east-1", "eu-west-1", f"one-admin · {ONE}", "us-east-1",
+                                    "eu-west-1", f"two · {TWO}", "us-east-1", "eu-west-1"]
+        assert f"− one-ro · {ONE}" in pane(app)
 
         await pilot.press("tab")
         assert sources.has_focus
         await pilot.press("down", "enter")  # the one-ro header: closed, its four sources gone from the pane
         assert sources.collapsed == {("profile", "one-ro")}
         assert not {1, 2, 3, 4} & set(sources.items) and 5 in sources.items
-        assert f"+ one-ro · {one}" in pane(app) and "Bedrock invocation" in pane(app)
+        assert f"+ one-ro · {ONE}" in pane(app) and "Bedrock invocation" in pane(app)
 
         calls = sum(emulator.calls.values())
         await pilot.press("r")  # a refresh keeps it closed
@@ -197,7 +196,6 @@ def test_snapshot_of_the_grouped_source_pane(snap_compare, make_app) -> None:
 
 async def test_the_export_of_three_profiles_holds_each_job_once_with_its_account(make_app, tmp_path):
     app = three_profiles_app(make_app)
-    one, two = account_of("AKIAACCOUNTONE"), account_of("AKIAACCOUNTTWO")
     async with app.run_test(size=(120, 40)) as pilot:
         engine = app.live.engine
         await wait_for(pilot, lambda: all(state.feed.started for state in engine.states) and app.live.idle)
@@ -210,7 +208,7 @@ async def test_the_export_of_three_profiles_holds_each_job_once_with_its_account
         await wait_for(pilot, lambda: not isinstance(app.screen, ExportScreen) and target.exists())
         rows = json.loads(target.read_text(encoding="utf-8"))
         assert [row["arn"] for row in rows] == shown and len(set(shown)) == len(shown)
-        assert {row["account"] for row in rows} == {one, two}
+        assert {row["account"] for row in rows} == {ONE, TWO}
         assert sum(app.table.view.counts.values()) == len(rows)  # the All pane's count
 
 
