@@ -96,6 +96,7 @@ _SERVICE_NAMES = {
     "ListBatchSegmentJobs": "personalize",
     "DescribeBatchInferenceJob": "personalize",
     "DescribeBatchSegmentJob": "personalize",
+    "DescribeSolutionVersion": "personalize",
     "ListTransformJobs": "sagemaker",
     "DescribeTransformJob": "sagemaker",
     "StopTransformJob": "sagemaker",

@@ -103,6 +103,11 @@ class JobKind(str, Enum):
         """Bedrock and SageMaker have a stop API; Personalize has none for batch jobs."""
         return self in (JobKind.BEDROCK, JobKind.SAGEMAKER)
 
+    @property
+    def in_dataset_group(self) -> bool:
+        """Personalize batch jobs belong to a dataset group, and the console shows them under it."""
+        return self in (JobKind.PERSONALIZE, JobKind.SEGMENT)
+
 
 _BEDROCK_STATUSES = ("Submitted", "Validating", "Scheduled", "InProgress", "Stopping", "Completed",
                      "PartiallyCompleted", "Failed", "Stopped", "Expired")
@@ -280,6 +285,15 @@ class Source(abc.ABC):
     def adopt(self, jobs: list[Job]) -> None:
         """`jobs` (kept from the last run) are shown before the first list call: a source that
         keeps jobs between calls keeps these very objects when the service lists them unchanged."""
+
+    async def dataset_group(self, job: Job) -> str | None:
+        """The ARN of the Personalize dataset group `job` belongs to, as the service names it
+        (the console's pages for the job sit under it); None for kinds that have none."""
+        return None
+
+    def known_dataset_group(self, job: Job) -> str | None:
+        """`dataset_group(job)` when it is already known, without calling AWS; else None."""
+        return None
 
 
 class ProblemKind(str, Enum):

@@ -324,9 +324,10 @@ def job_json(job: Job, detail: JobDetail | None) -> str:
     return inert_json(document, indent=2)
 
 
-def console_link(job: Job) -> str:
-    """What `o` copies and shows: the job's console page, plain ASCII (see console_url.py)."""
-    return clean(console_url(job))
+def console_link(job: Job, dataset_group_arn: str | None = None) -> str:
+    """What `o` copies and shows: the job's console page, plain ASCII (see console_url.py);
+    a Personalize job's dataset group page when its group's ARN is known."""
+    return clean(console_url(job, dataset_group_arn))
 
 
 # ---------------------------------------------------------------- OSC 9

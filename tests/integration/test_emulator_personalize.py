@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 
 import boto3
+import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from model_shapes import shape_problems
+
+from tui.emulator import EmulatorThread, World
 
 KINDS = {
     # kind: (paginator, result key, describe method, ARN parameter, describe result key)
@@ -179,3 +184,81 @@ def test_a_submitted_job_goes_pending_in_progress_then_finishes(personalize, wor
     assert arn.endswith(":batch-inference-job/probe-job")
     assert statuses[0] in ("PENDING", "CREATE PENDING")
     assert statuses[-1] in ("ACTIVE", "CREATE FAILED")
+
+
+# ------------------------------------------------------------ DescribeSolutionVersion
+
+_MODEL = botocore.session.get_session().get_service_model("personalize")
+DATASET_GROUP = re.compile(r"arn:aws:personalize:us-east-1:123456789012:dataset-group/[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}")
+
+
+def _solution_versions(client) -> list[str]:
+    return sorted({job["solutionVersionArn"] for kind in KINDS for job in _list(client, kind)})
+
+
+def test_every_solution_version_of_a_job_belongs_to_a_dataset_group_for_the_whole_run(personalize, signed_request):
+    versions = _solution_versions(personalize)
+    assert len(versions) == 14  # both kinds' solutions, two versions each
+    shape = _MODEL.operation_model("DescribeSolutionVersion").output_shape
+    groups = {}
+    for version in versions:
+        status, _, raw = signed_request(
+            "POST", "/", "personalize", body=json.dumps({"solutionVersionArn": version}).encode(),
+            headers={"X-Amz-Target": "AmazonPersonalize.DescribeSolutionVersion",
+                     "Content-Type": "application/x-amz-json-1.1"},
+        )
+        assert status == 200
+        body = json.loads(raw)
+        assert shape_problems(shape, body, "DescribeSolutionVersion") == []
+        described = body["solutionVersion"]
+        assert described["solutionVersionArn"] == version
+        assert version.startswith(described["solutionArn"] + "/")
+        assert DATASET_GROUP.fullmatch(described["datasetGroupArn"])
+        groups[version] = described["datasetGroupArn"]
+    assert len(set(groups.values())) > 1  # a region holds several dataset groups
+    for version in versions:  # asked again: the same group
+        assert personalize.describe_solution_version(solutionVersionArn=version)["solutionVersion"]["datasetGroupArn"] == groups[version]
+
+
+def test_solution_version_errors_are_the_services(emulator, personalize):
+    version = _solution_versions(personalize)[0]
+    unchecked = _client(emulator, validate=False)
+    for bad in ("not-an-arn", "x" * 300, 42):
+        with pytest.raises(ClientError) as excinfo:
+            unchecked.describe_solution_version(solutionVersionArn=bad)
+        assert _error(excinfo) == ("InvalidInputException", 400)
+        assert "solutionVersionArn" in excinfo.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as excinfo:
+        unchecked.describe_solution_version()
+    assert "Member must not be null" in excinfo.value.response["Error"]["Message"]
+    for unknown in (version + "0", version.replace("us-east-1", "eu-west-1"),
+                    version.replace("123456789012", "210987654321")):
+        with pytest.raises(ClientError) as excinfo:
+            personalize.describe_solution_version(solutionVersionArn=unknown)
+        assert _error(excinfo) == ("ResourceNotFoundException", 400)
+    in_eu = _client(emulator, region="eu-west-1")  # each region has versions (and groups) of its own
+    eu_version = _solution_versions(in_eu)[0]
+    assert ":eu-west-1:" in in_eu.describe_solution_version(solutionVersionArn=eu_version)["solutionVersion"]["datasetGroupArn"]
+
+
+def test_another_account_sees_its_own_dataset_groups(emulator):
+    other = boto3.client(
+        "personalize", endpoint_url=emulator.endpoint_url, region_name="us-east-1",
+        aws_access_key_id="another-account", aws_secret_access_key="secret",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+    version = _solution_versions(other)[0]
+    account = version.split(":")[4]
+    assert account != "123456789012"
+    group = other.describe_solution_version(solutionVersionArn=version)["solutionVersion"]["datasetGroupArn"]
+    assert group.split(":")[4] == account
+
+
+def test_a_hostile_world_names_hostile_dataset_groups(fixed_now):
+    hostile = World(jobs_per_kind=40, seed=3, speed=0, now=fixed_now, hostile=True)
+    with EmulatorThread(hostile) as server:
+        client = _client(server)
+        groups = {client.describe_solution_version(solutionVersionArn=version)["solutionVersion"]["datasetGroupArn"]
+                  for version in _solution_versions(client)}
+    assert any(DATASET_GROUP.fullmatch(group) for group in groups)  # one group keeps a real name
+    assert any(not DATASET_GROUP.fullmatch(group) for group in groups)

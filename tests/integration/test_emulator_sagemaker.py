@@ -17,6 +17,7 @@ import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from model_shapes import shape_problems
 
 from tui.emulator import EmulatorThread, World
 
@@ -58,55 +59,6 @@ def _raw(signed_request, operation: str, body: dict) -> tuple[int, dict]:
     return status, json.loads(raw)
 
 
-def _shape_problems(shape, value, path: str) -> list[str]:
-    """Where `value` (a raw JSON document) breaks the botocore `shape`: types, required members,
-    unknown members, enums, patterns, lengths and ranges."""
-    kind, meta, problems = shape.type_name, shape.metadata, []
-    if kind == "structure":
-        if not isinstance(value, dict):
-            return [f"{path}: not an object"]
-        problems += [f"{path}.{name}: required, missing" for name in shape.required_members if name not in value]
-        for name, member in value.items():
-            if name not in shape.members:
-                problems.append(f"{path}.{name}: not in the model")
-            else:
-                problems += _shape_problems(shape.members[name], member, f"{path}.{name}")
-    elif kind == "list":
-        if not isinstance(value, list):
-            return [f"{path}: not a list"]
-        for index, item in enumerate(value):
-            problems += _shape_problems(shape.member, item, f"{path}[{index}]")
-    elif kind == "map":
-        if not isinstance(value, dict):
-            return [f"{path}: not a map"]
-        if len(value) > meta.get("max", len(value)):
-            problems.append(f"{path}: more than {meta['max']} entries")
-        for key, item in value.items():
-            problems += _shape_problems(shape.key, key, f"{path} key")
-            problems += _shape_problems(shape.value, item, f"{path}[{key}]")
-    elif kind == "string":
-        if not isinstance(value, str):
-            return [f"{path}: not a string"]
-        if shape.enum and value not in shape.enum:
-            problems.append(f"{path}: {value!r} not in the enum")
-        if "pattern" in meta and not re.fullmatch(meta["pattern"], value, re.DOTALL):
-            problems.append(f"{path}: {value!r} does not match {meta['pattern']}")
-        if not meta.get("min", 0) <= len(value) <= meta.get("max", len(value)):
-            problems.append(f"{path}: length {len(value)} out of range")
-    elif kind in ("integer", "long"):
-        if not isinstance(value, int) or isinstance(value, bool):
-            return [f"{path}: not an integer"]
-        if not meta.get("min", value) <= value <= meta.get("max", value):
-            problems.append(f"{path}: {value} out of range")
-    elif kind == "boolean":
-        if not isinstance(value, bool):
-            problems.append(f"{path}: not a boolean")
-    elif kind == "timestamp":
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            problems.append(f"{path}: not epoch seconds")
-    return problems
-
-
 def test_paginator_lists_every_job_once_newest_first(sagemaker, world, emulator):
     jobs = _list(sagemaker, PaginationConfig={"PageSize": 33})
     truth = world.jobs("sagemaker")
@@ -124,7 +76,7 @@ def test_every_response_validates_against_the_service_model_field_by_field(signe
     while True:
         status, body = _raw(signed_request, "ListTransformJobs", {"MaxResults": 100, **({"NextToken": token} if token else {})})
         assert status == 200
-        assert _shape_problems(list_shape, body, "ListTransformJobs") == []
+        assert shape_problems(list_shape, body, "ListTransformJobs") == []
         summaries += body["TransformJobSummaries"]
         token = body.get("NextToken")
         if not token:
@@ -135,7 +87,7 @@ def test_every_response_validates_against_the_service_model_field_by_field(signe
     for job in summaries[:120]:
         status, body = _raw(signed_request, "DescribeTransformJob", {"TransformJobName": job["TransformJobName"]})
         assert status == 200
-        assert _shape_problems(describe_shape, body, "DescribeTransformJob") == []
+        assert shape_problems(describe_shape, body, "DescribeTransformJob") == []
         seen |= set(body)
         parsed = sagemaker.describe_transform_job(TransformJobName=job["TransformJobName"])
         assert set(parsed) - {"ResponseMetadata"} == set(body)  # botocore's parser keeps every field

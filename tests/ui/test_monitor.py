@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from tui.models import JobKind, Phase
+from tui.screens.detail import DetailScreen
 from tui.widgets.job_table import JobTable
 from tui.widgets.source_list import SourceList
-from ui_rows import header, palette_choice, pane, wait_for
+from ui_rows import header, palette_choice, pane, static_text, wait_for
 
 
 def api_calls(emulator) -> int:  # noqa: ANN001
@@ -221,3 +222,30 @@ async def test_plus_and_minus_step_the_interval_within_its_range(make_app) -> No
         assert app.live.interval == 15.0 and "live · every 15s" in header(app)
         await pilot.press("minus", "minus", "minus", "minus")
         assert app.live.interval == 2.0 and "live · every 2s" in header(app)
+
+
+async def test_o_on_a_personalize_row_opens_its_dataset_group_page(make_app, emulator, faults, world) -> None:
+    app = make_app(kinds=["personalize"], max_attempts=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        job = app.table.current_job
+        faults.denied = {("personalize", "us-east-1")}
+        await pilot.press("o")
+        await wait_for(pilot, lambda: any("dataset groups" in notice for notice in app.notices))
+        assert app.clipboard.endswith("personalize/home?region=us-east-1#datasetGroups")
+        assert "not known (access denied to personalize:DescribeSolutionVersion)" in app.notices[-1]
+        faults.denied = set()
+        await pilot.press("o")
+        await wait_for(pilot, lambda: "#arn:" in app.clipboard)
+        group = world.solution_version("us-east-1", job.model).dataset_group_arn
+        assert app.clipboard.endswith("#" + group.replace("/", "$") + "/setup")
+        name = group.rsplit("/", 1)[1]
+        assert app.notices[-1] == f"{app.clipboard}\nOpens its dataset group, {name}, which lists its batch jobs (copied)"
+        shown = len(app.notices)
+        await pilot.press("o")  # known now: shown at once, without asking again
+        assert len(app.notices) == shown + 1 and app.notices[-1] == app.notices[-2]
+        await pilot.press("enter", "o")  # the detail's Console row and `o` agree with the monitor
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen) and len(app.notices) == shown + 2)
+        assert app.notices[-1] == app.notices[-2]
+        assert app.clipboard in static_text(app.screen.query_one("#identity"), width=400)
+        assert emulator.calls["DescribeSolutionVersion"] == 2

@@ -5,18 +5,19 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from factories import make_job
-from tui.console_url import ArnParts, console_url, parse_arn
+from tui.console_url import ArnParts, console_url, dataset_group_name, parse_arn
 from tui.models import Job, JobKind, Phase
 
 BEDROCK_ARN = "arn:aws:bedrock:eu-west-1:123456789012:model-invocation-job/abcdefgh1234"
 INFERENCE_ARN = "arn:aws:personalize:ap-southeast-2:123456789012:batch-inference-job/nightly-recs"
 SEGMENT_ARN = "arn:aws:personalize:us-west-2:123456789012:batch-segment-job/cohorts"
 
-SAFE_URL = re.compile(r"https://[a-z0-9.-]+/[a-z]+/home(\?region=[a-z0-9-]+)?#[A-Za-z0-9/_.~%?=-]+")
+SAFE_URL = re.compile(r"https://[a-z0-9.-]+/[a-z]+/home(\?region=[a-z0-9-]+)?#[A-Za-z0-9/_.~%?=:$-]+")
 ALLOWED_HOSTS = re.compile(
     r"([a-z]{2}(-[a-z]+)+-\d+\.)?console\.aws\.amazon\.com|console\.amazonaws\.cn|console\.amazonaws-us-gov\.com"
 )
@@ -43,6 +44,59 @@ def test_personalize_links_to_the_regions_dataset_groups():
     )
     assert console_url(job_at(SEGMENT_ARN, JobKind.SEGMENT)).startswith(
         "https://us-west-2.console.aws.amazon.com/personalize/home?region=us-west-2#"
+    )
+
+
+GROUP = "arn:aws:personalize:ap-southeast-2:123456789012:dataset-group/retail-prod_2"
+GROUP_PAGE = (
+    "https://ap-southeast-2.console.aws.amazon.com/personalize/home?region=ap-southeast-2"
+    "#arn:aws:personalize:ap-southeast-2:123456789012:dataset-group$retail-prod_2/setup"
+)
+
+
+def test_personalize_links_to_its_dataset_group_when_known():
+    assert console_url(job_at(INFERENCE_ARN, JobKind.PERSONALIZE), GROUP) == GROUP_PAGE
+    segment = job_at(SEGMENT_ARN.replace("us-west-2", "ap-southeast-2"), JobKind.SEGMENT)
+    assert console_url(segment, GROUP) == GROUP_PAGE
+    assert dataset_group_name(segment, GROUP) == "retail-prod_2"
+    china = "arn:aws-cn:personalize:cn-north-1:123456789012:batch-inference-job/x"
+    china_group = "arn:aws-cn:personalize:cn-north-1:123456789012:dataset-group/recs"
+    assert console_url(job_at(china, JobKind.PERSONALIZE), china_group) == (
+        "https://console.amazonaws.cn/personalize/home?region=cn-north-1"
+        "#arn:aws-cn:personalize:cn-north-1:123456789012:dataset-group$recs/setup"
+    )
+
+
+def test_the_group_is_ignored_for_other_kinds():
+    assert console_url(job_at(BEDROCK_ARN, JobKind.BEDROCK), GROUP) == console_url(job_at(BEDROCK_ARN, JobKind.BEDROCK))
+
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        "",
+        "retail-prod",
+        GROUP.replace("ap-southeast-2", "us-east-1"),  # another region than the job's
+        GROUP.replace("123456789012", "210987654321"),  # another account
+        GROUP.replace("aws:", "aws-cn:", 1),  # another partition
+        GROUP.replace(":personalize:", ":forecast:"),
+        GROUP.replace("dataset-group/", "solution/"),
+        GROUP + "/setup",
+        GROUP.replace("retail-prod_2", "x" * 64),  # longer than a name may be
+        GROUP.replace("retail-prod_2", "-leading-dash"),
+        GROUP + "\x1b]8;;https://evil\x07",
+        GROUP + "#x?region=evil&y",
+        GROUP + "/../../home",
+        GROUP + " @evil.com",
+        GROUP.replace("retail-prod_2", "[bold red]x[/]"),
+        GROUP.replace("retail-prod_2", "批处理"),
+    ],
+)
+def test_a_group_that_is_not_the_jobs_own_well_formed_group_opens_the_regions_list(group):
+    job = job_at(INFERENCE_ARN, JobKind.PERSONALIZE)
+    assert dataset_group_name(job, group) is None
+    assert console_url(job, group) == (
+        "https://ap-southeast-2.console.aws.amazon.com/personalize/home?region=ap-southeast-2#datasetGroups"
     )
 
 
@@ -84,8 +138,18 @@ def test_parse_arn_gives_region_and_account():
     arn=st.one_of(st.text(), st.builds(lambda tail: BEDROCK_ARN[:-12] + tail, st.text())),
     source=st.text(),
     kind=st.sampled_from(list(JobKind)),
+    group=st.one_of(st.none(), st.text(), st.builds(lambda tail: GROUP[:-13] + tail, st.text())),
 )
-def test_any_arn_and_source_give_a_plain_ascii_console_url(arn, source, kind):
-    url = console_url(job_at(arn, kind, source))
+def test_any_arn_source_and_group_give_a_plain_ascii_console_url(arn, source, kind, group):
+    url = console_url(job_at(arn, kind, source), group)
     assert SAFE_URL.fullmatch(url), url
     assert ALLOWED_HOSTS.fullmatch(urlsplit(url).netloc)
+    assert "$" not in url or url.endswith(f"#{group.replace('/', '$')}/setup")
+
+
+@given(name=st.from_regex(r"[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}", fullmatch=True))
+def test_every_legal_group_name_gives_its_page(name):
+    job = job_at(INFERENCE_ARN, JobKind.PERSONALIZE)
+    url = console_url(job, GROUP[:-13] + name)
+    assert url == GROUP_PAGE.replace("retail-prod_2", name)
+    assert SAFE_URL.fullmatch(url)

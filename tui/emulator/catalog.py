@@ -45,12 +45,23 @@ SEGMENT_USE_CASES = (
     "promo-eligible", "high-intent-browsers", "newsletter-segment",
 )
 
-# (solution name, recipe family) pairs; versions are generated per region.
+# Solution names; versions are generated per region.
 INFERENCE_SOLUTIONS = (
     "user-personalization-v2-prod", "similar-items-catalog", "personalized-ranking-v2",
     "trending-now", "next-best-action",
 )
 SEGMENT_SOLUTIONS = ("item-affinity-prod", "item-attribute-affinity-genre")
+# What each solution was trained in and with: (dataset group name, recipe name). A region's
+# dataset groups hold several solutions, as an account's do.
+SOLUTION_ORIGINS = {
+    "user-personalization-v2-prod": ("retail-prod", "aws-user-personalization-v2"),
+    "similar-items-catalog": ("retail-prod", "aws-similar-items"),
+    "personalized-ranking-v2": ("retail-prod", "aws-personalized-ranking-v2"),
+    "trending-now": ("media-streaming", "aws-trending-now"),
+    "next-best-action": ("media-streaming", "aws-next-best-action"),
+    "item-affinity-prod": ("marketing-audiences", "aws-item-affinity"),
+    "item-attribute-affinity-genre": ("media-streaming", "aws-item-attribute-affinity"),
+}
 
 BUCKETS = ("acme-ml-batch-{region}", "genai-batch-io", "data-lake-prod-batch", "personalize-exports-{region}")
 

@@ -2,6 +2,8 @@
 
 `POST /` with `X-Amz-Target: AmazonPersonalize.<Operation>`; errors are
 `{"__type": code, "message": ...}`. There is no stop operation: the real service has none.
+DescribeSolutionVersion answers for the solution versions the jobs run on: it names the
+dataset group a job belongs to, which the console's pages for the job sit under.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from aiohttp import web
 
 from ..models import JobKind
 from .catalog import ACCOUNT
+from .jobs import epoch
 from .protocol import ApiError, Json11Protocol, constraint_errors, int_problem
 from .tokens import InvalidToken
 from .world import World, parse_arn
@@ -28,6 +31,7 @@ DESCRIBES = {
     DESCRIBE_INFERENCE: (JobKind.PERSONALIZE, "batchInferenceJobArn", "batchInferenceJob"),
     DESCRIBE_SEGMENT: (JobKind.SEGMENT, "batchSegmentJobArn", "batchSegmentJob"),
 }
+DESCRIBE_SOLUTION_VERSION = "DescribeSolutionVersion"
 DEFAULT_MAX_RESULTS = 100
 ARN_PATTERN = r"arn:([a-z\d-]+):personalize:.*:.*:.+"
 MAX_TOKEN = 1500
@@ -38,7 +42,7 @@ class Personalize(Json11Protocol):
     target_prefix = TARGET_PREFIX
     throttle_code = "LimitExceededException"
     expired_token_status = 403
-    malformable = frozenset(LISTS) | frozenset(DESCRIBES)
+    malformable = frozenset(LISTS) | frozenset(DESCRIBES) | {DESCRIBE_SOLUTION_VERSION}
 
     async def params(self, request: web.Request, operation: str) -> dict[str, Any]:
         raw = await request.read()
@@ -55,6 +59,8 @@ class Personalize(Json11Protocol):
             return self._list(world, region, operation, params)
         if operation in DESCRIBES:
             return self._describe(world, region, operation, params)
+        if operation == DESCRIBE_SOLUTION_VERSION:
+            return self._describe_solution_version(world, region, params)
         raise ApiError("UnknownOperationException", f"Operation {operation} is not supported by this endpoint.")
 
     def _list(self, world: World, region: str, operation: str, params: dict[str, Any]) -> dict:
@@ -92,12 +98,7 @@ class Personalize(Json11Protocol):
 
     def _describe(self, world: World, region: str, operation: str, params: dict[str, Any]) -> dict:
         kind, arn_field, result_key = DESCRIBES[operation]
-        arn = params.get(arn_field)
-        if not isinstance(arn, str) or len(arn) > 256 or not re.fullmatch(ARN_PATTERN, arn, re.DOTALL):
-            rule = f"Member must satisfy regular expression pattern: {ARN_PATTERN}"
-            if arn is None:
-                rule = "Member must not be null"
-            raise constraint_errors([(arn_field, arn, rule)], "InvalidInputException")
+        arn = _valid_arn(params, arn_field)
         parsed = parse_arn(arn)
         if parsed is None or parsed[0] != region or parsed[1] != ACCOUNT or parsed[2] is not kind:
             raise ApiError("ResourceNotFoundException", f"Could not find resource with ARN {arn}")
@@ -105,6 +106,26 @@ class Personalize(Json11Protocol):
             return {result_key: world.describe(region, kind, parsed[3])}
         except KeyError:
             raise ApiError("ResourceNotFoundException", f"Could not find resource with ARN {arn}") from None
+
+    def _describe_solution_version(self, world: World, region: str, params: dict[str, Any]) -> dict:
+        arn = _valid_arn(params, "solutionVersionArn")
+        version = world.solution_version(region, arn)
+        if version is None:
+            raise ApiError("ResourceNotFoundException", f"Could not find resource with ARN {arn}")
+        return {"solutionVersion": {  # in the model's member order
+            "solutionVersionArn": version.arn,
+            "solutionArn": version.solution_arn,
+            "performHPO": False,
+            "performAutoML": False,
+            "recipeArn": version.recipe_arn,
+            "datasetGroupArn": version.dataset_group_arn,
+            "trainingHours": version.training_hours,
+            "trainingMode": "FULL",
+            "status": "ACTIVE",
+            "creationDateTime": epoch(version.created),
+            "lastUpdatedDateTime": epoch(version.created + version.training_hours * 3600),
+            "trainingType": "MANUAL",
+        }}
 
     def listing(self, operation: str) -> tuple[JobKind, str, str] | None:
         if operation not in LISTS:
@@ -120,8 +141,22 @@ class Personalize(Json11Protocol):
             return
         job = jobs[rng.randrange(len(jobs))]
         if rng.random() < 0.5:
-            for field in ("status", "creationDateTime", "jobName"):
+            for field in ("status", "creationDateTime", "jobName", "datasetGroupArn"):
                 job.pop(field, None)
         else:
             job["creationDateTime"] = "yesterday"
             job["status"] = 404
+            if "datasetGroupArn" in job:
+                job["datasetGroupArn"] = 404
+
+
+def _valid_arn(params: dict[str, Any], field: str) -> str:
+    """The ARN parameter `field`, or the service's InvalidInputException when it is missing
+    or does not fit the model's Arn shape (at most 256 characters, its pattern)."""
+    arn = params.get(field)
+    if not isinstance(arn, str) or len(arn) > 256 or not re.fullmatch(ARN_PATTERN, arn, re.DOTALL):
+        rule = f"Member must satisfy regular expression pattern: {ARN_PATTERN}"
+        if arn is None:
+            rule = "Member must not be null"
+        raise constraint_errors([(field, arn, rule)], "InvalidInputException")
+    return arn

@@ -24,6 +24,7 @@ import secrets
 import threading
 import time
 from bisect import bisect_left, bisect_right, insort
+from dataclasses import dataclass
 
 from ..models import JobKind, phase_of
 from . import catalog
@@ -92,6 +93,18 @@ class NotStoppable(Exception):
     def __init__(self, status: str) -> None:
         super().__init__(status)
         self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class SolutionVersion:
+    """A trained model the Personalize jobs of a region run on, and where it came from."""
+
+    arn: str
+    solution_arn: str
+    dataset_group_arn: str
+    recipe_arn: str
+    created: float
+    training_hours: float
 
 
 class _Store:
@@ -294,6 +307,29 @@ class World:
             for name in names
             for _ in range(2)
         )
+
+    def solution_version(self, region: str, arn: str) -> SolutionVersion | None:
+        """The solution version `arn` of `region` (as DescribeSolutionVersion knows it), or None.
+
+        Each belongs to its solution's dataset group (catalog.SOLUTION_ORIGINS), the same for
+        the whole run; in a hostile world every group but the first is named with hostile text.
+        """
+        for kind in (JobKind.PERSONALIZE, JobKind.SEGMENT):
+            if arn in self._solution_versions(region, kind):
+                solution = arn.split(":", 5)[5].split("/")[1]
+                group, recipe = catalog.SOLUTION_ORIGINS[solution]
+                rng = random.Random(f"{self._seed_label}:{arn}")
+                if self.hostile and group != "retail-prod":
+                    group = f"{group}-{rng.choice(catalog.HOSTILE)}"
+                return SolutionVersion(
+                    arn=arn,
+                    solution_arn=arn.rsplit("/", 1)[0],
+                    dataset_group_arn=f"arn:aws:personalize:{region}:{catalog.ACCOUNT}:dataset-group/{group}",
+                    recipe_arn=f"arn:aws:personalize:::recipe/{recipe}",
+                    created=to_millis(self._start - rng.uniform(120, 150) * 86400),
+                    training_hours=round(rng.uniform(0.5, 12.0), 3),
+                )
+        return None
 
     def _durations(self, store: _Store, job: EmuJob) -> list[float]:
         if store.kind is JobKind.BEDROCK:

@@ -178,7 +178,8 @@ class DetailScreen(Screen[None]):
 
     def _show(self) -> None:
         seen_by = viewmodel.seen_by(self._engine.states, self.job.arn)
-        view = DetailView(self.job, self.detail.fields if self.detail else None, self._clock(), self._meter, self._zone, seen_by)
+        view = DetailView(self.job, self.detail.fields if self.detail else None, self._clock(), self._meter, self._zone, seen_by,
+                          self._known_dataset_group())
         self._show_title()
         shown = dict(view.sections())
         if "Records" in shown:
@@ -196,6 +197,13 @@ class DetailScreen(Screen[None]):
         if self.detail is not None:
             rows = view.all_fields()
             everything.update(rows_table(rows, label_width([rows], most=48)))
+
+    def _known_dataset_group(self) -> str | None:
+        """The job's dataset group when `o` already looked it up (no AWS call here)."""
+        try:
+            return self._engine.source_for(self.job).known_dataset_group(self.job)
+        except KeyError:
+            return None
 
     def _show_title(self) -> None:
         job = self.job
@@ -243,7 +251,11 @@ class DetailScreen(Screen[None]):
         self._actions.copy_json(self.job, self.detail)
 
     def action_console_url(self) -> None:
-        self._actions.copy_console_url(self.job)
+        self._actions.copy_console_url(self.job, after=self._console_url_shown)
+
+    def _console_url_shown(self) -> None:
+        if self.is_attached:
+            self._show()  # the Console row now links where `o` did (a dataset group found)
 
     def action_mark(self) -> None:
         self._actions.toggle_mark(self.job)

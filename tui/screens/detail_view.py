@@ -224,10 +224,13 @@ class DetailView:
         meter: RateMeter,
         zone: Zone = "local",
         seen_by: Sequence[SourceKey] = (),
+        dataset_group: str | None = None,
     ) -> None:
         self.job = job
         self.seen_by = tuple(seen_by)
         """The sources that list this job (empty: only the one it came from is known)."""
+        self.dataset_group = dataset_group
+        """A Personalize job's dataset group ARN, when known: the Console row links to it."""
         self.fields = fields
         self.flat = dict(flatten(fields)) if fields else {}
         self.now = now
@@ -260,7 +263,7 @@ class DetailView:
             self.profiles(profile or "default"),
         ]
         rows += _known_rows(self.flat, _IDENTITY_FIELDS)
-        url = console_link(job)
+        url = console_link(job, self.dataset_group)
         if url:
             rows.append(("Console", Text(url, style=Style(link=url, underline=True))))
         return rows

@@ -4,10 +4,13 @@ The list APIs have no status, name, time filter or sort (only solutionVersionArn
 filters apply on the client: a page may come back empty and still carry a next token.
 Each page is ordered by creation time on the client. `status` is a free string: unknown
 values map to Phase.UNKNOWN and keep their raw text. There is no API to stop these jobs.
+A job's dataset group (the console's pages for it sit under it) is named by its solution
+version only: DescribeSolutionVersion, asked once per solution version.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from dataclasses import dataclass
 
@@ -49,6 +52,7 @@ _DOCUMENT_OPERATIONS = (
     "ListBatchSegmentJobs",
     "DescribeBatchInferenceJob",
     "DescribeBatchSegmentJob",
+    "DescribeSolutionVersion",
 )
 OPERATIONS = _DOCUMENT_OPERATIONS
 """Every operation this adapter calls (Personalize has no stop): its clients know no other
@@ -79,6 +83,11 @@ class PersonalizeSource(Source):
         self._first_page = FirstPageMemo(self._api.arn_field)
         self.page_size = _clamp(page_size)
         self.solution_version_arn = solution_version_arn
+        self._dataset_groups: dict[str, str] = {}
+        """Solution version ARN → the dataset group ARN the service named: a solution version
+        never moves to another group, so each is asked once."""
+        self._asking: dict[str, asyncio.Future[str]] = {}
+        """The DescribeSolutionVersion call in flight for a solution version: at most one each."""
 
     async def list_page(self, filters: Filters, token: str | None = None, *, want: int | None = None) -> Page:
         status = resolve_status(filters.status)
@@ -113,6 +122,39 @@ class PersonalizeSource(Source):
             raise MalformedResponse(f"{self._api.item_field} is missing from the response")
         fields = {name: iso_time(value) if name in _TIME_FIELDS else value for name, value in job.items()}
         return JobDetail(job=self.job_from(job, self._api.item_field), fields=fields)
+
+    async def dataset_group(self, job: Job) -> str | None:
+        """The dataset group ARN the service names for the job's solution version (None when
+        the job names none). Callers waiting together share one call; one that gives up (a
+        timeout) leaves the call running, so its answer is known next time. Errors are
+        raised (ClientError, MalformedResponse...) and not remembered: the next ask calls again."""
+        version = job.model
+        if not version:
+            return None
+        known = self._dataset_groups.get(version)
+        if known is not None:
+            return known
+        asking = self._asking.get(version)
+        if asking is None:
+            asking = self._asking[version] = asyncio.ensure_future(self._ask_dataset_group(version))
+            asking.add_done_callback(lambda done: self._answered(version, done))
+        return await asyncio.shield(asking)
+
+    def known_dataset_group(self, job: Job) -> str | None:
+        return self._dataset_groups.get(job.model)
+
+    async def _ask_dataset_group(self, version: str) -> str:
+        response = await self._client.call("describe_solution_version", solutionVersionArn=version)
+        solution = document_of(response).get("solutionVersion")
+        group = solution.get("datasetGroupArn") if isinstance(solution, dict) else None
+        if not isinstance(group, str) or not group:
+            raise MalformedResponse("solutionVersion.datasetGroupArn is missing from the response")
+        return group
+
+    def _answered(self, version: str, done: asyncio.Future[str]) -> None:
+        del self._asking[version]
+        if not done.cancelled() and done.exception() is None:  # (an error is read here, so never "unretrieved")
+            self._dataset_groups[version] = done.result()
 
     async def stop(self, arn: str) -> None:
         raise StopNotSupported(f"{self.key.kind.label} jobs cannot be stopped: Amazon Personalize has no stop API")
