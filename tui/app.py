@@ -9,6 +9,7 @@ from textual.binding import Binding
 
 from .clock import Clock, system_clock
 from .config import Settings
+from .gc_freeze import QuietCollector
 from .live import LiveService
 from .local import LocalStore
 from .refresh import RefreshEngine
@@ -28,8 +29,10 @@ class BatchtopApp(App[None]):
         super().__init__()
         self.live = LiveService(self, engine, settings, clock, local=local)
         self._problems = list(problems or [])
+        self._collector = QuietCollector()
 
     def on_mount(self) -> None:
+        self._collector.start()
         theme = self.live.settings.theme
         if theme in self.available_themes:
             self.theme = theme
@@ -49,7 +52,12 @@ class BatchtopApp(App[None]):
     def _local_problem(self, problem: str) -> None:
         self.notify(problem, title="Local cache", severity="warning", markup=False, timeout=20)
 
+    def on_idle(self) -> None:
+        """The app handled its messages (a key, a landing): collect garbage once it stays quiet."""
+        self._collector.poke()
+
     def on_unmount(self) -> None:
+        self._collector.stop()
         self.live.stop()
         if self.live.local is not None:
             self.live.local.listener = None  # the loop is closing: what is left goes to stderr

@@ -3,9 +3,14 @@ dialog, list calls go on; on Esc the monitor shows the new state in the frame th
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import time
+
 import pytest
 
 from tui.dialogs import ConfirmStopScreen, ExportScreen, StatusFilterScreen
+from tui.gc_freeze import BACKSTOP_YOUNG, QUIET_AFTER, WORTH_COLLECTING
 from tui.models import Phase
 from tui.screens.detail import DetailScreen
 from tui.screens.help import HelpScreen
@@ -123,3 +128,36 @@ async def test_cancel_paging_stops_load_to_end_after_the_page_in_flight(make_app
         app.live.load_to_end(None, progress)
         await wait_for(pilot, lambda: len(loaded) == 2 and app.live.idle)
         assert not app.table.view.all_loaded and app.table.row_count == loaded[-1]
+
+
+async def test_garbage_a_key_made_is_collected_once_the_app_is_quiet_not_inside_the_frame(
+    make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The young collections run in the gaps between keys (see gc_freeze.QuietCollector)."""
+    quiet_collections: list[float] = []
+    collect = gc.collect
+
+    def recorded(generation: int = 2) -> int:
+        if generation < 2:  # the young ones (a full one is the row freezer's: see gc_freeze)
+            quiet_collections.append(time.monotonic())
+        return collect(generation)
+
+    before = gc.get_threshold()
+    app = make_app(kinds=["bedrock"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0 and app.live.idle)
+        assert gc.get_threshold()[0] == BACKSTOP_YOUNG
+        monkeypatch.setattr(gc, "collect", recorded)
+        for _ in range(5):  # a freeze of rows that just landed may take the garbage first: again
+            garbage = [[] for _ in range(2 * WORTH_COLLECTING)]
+            garbage.append(garbage)  # a cycle: only a collection takes it back
+            del garbage
+            pressed = time.monotonic()
+            await pilot.press("down")
+            deadline = pressed + 2.0
+            while not quiet_collections and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)  # not pilot.pause: it sends the app messages
+            if quiet_collections:
+                break
+        assert quiet_collections and quiet_collections[0] >= pressed + QUIET_AFTER
+    assert gc.get_threshold() == before
