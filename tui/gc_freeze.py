@@ -41,10 +41,11 @@ FREEZE_DELAY = 0.05
 """Seconds between the frame that shows new rows and the freeze: the collection holds the
 GIL, and Textual writes the frame to the terminal from another thread."""
 
-QUIET_AFTER = 0.05
+QUIET_AFTER = 0.03
 """Seconds without a message to the app before `QuietCollector` collects: a key's frame is
-out within ~10 ms, and a person's next key rarely comes sooner (a held key repeats every
-~33 ms: then the backstop threshold below decides)."""
+out within ~10-20 ms (the collection holds the GIL, which the thread writing the frame
+needs), and a person's next key rarely comes sooner; a held key repeats every ~33 ms, and
+then the backstop threshold below decides."""
 BACKSTOP_YOUNG = 10_000
 """The young generation's threshold while `QuietCollector` runs (CPython's is 700): high
 enough that one key press seldom reaches it, low enough to bound what piles up when keys
