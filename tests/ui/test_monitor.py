@@ -249,3 +249,15 @@ async def test_o_on_a_personalize_row_opens_its_dataset_group_page(make_app, emu
         assert app.notices[-1] == app.notices[-2]
         assert app.clipboard in static_text(app.screen.query_one("#identity"), width=400)
         assert emulator.calls["DescribeSolutionVersion"] == 2
+
+
+async def test_o_falls_back_to_the_regions_list_when_the_lookup_gets_no_answer(make_app, faults, monkeypatch) -> None:
+    monkeypatch.setattr("tui.actions.CONSOLE_LOOKUP_SECONDS", 0.3)
+    app = make_app(kinds=["segment"], max_attempts=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        faults.hang = 1.0  # accepted, never answered
+        await pilot.press("o")
+        await wait_for(pilot, lambda: any("(no answer in 0.3 s) (copied)" in notice for notice in app.notices))
+        assert app.clipboard.endswith("personalize/home?region=us-east-1#datasetGroups")
+        assert not app.errors
