@@ -416,7 +416,7 @@ def status_line(count: int, all_loaded: bool, loading: bool, client_sorted: bool
     if all_loaded:
         return f"{count:,} {'job' if count == 1 else 'jobs'} · all loaded"
     if client_sorted:
-        return f"sorted: {count:,} loaded of more"
+        return f"sorted · {count:,} loaded · loading…" if loading else f"sorted · {count:,} loaded (more not loaded)"
     if loading:
         return f"{count:,} loaded · loading…"
     return f"{count:,} loaded · more below"

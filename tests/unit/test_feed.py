@@ -326,7 +326,7 @@ def test_sorted_view_orders_loaded_rows_and_finds_any_row():
             if view[i].name == view[i + 1].name:
                 assert view[i].created > view[i + 1].created
         assert_indexed(view)
-        assert view.status_line() == "sorted: 30 loaded of more"
+        assert view.status_line() == "sorted · 30 loaded (more not loaded)"
 
 
 def test_sorted_view_follows_pages_and_updates():
@@ -376,7 +376,8 @@ def test_status_lines():
     assert status_line(1200, False, True, False) == "1,200 loaded · loading…"
     assert status_line(5000, True, False, False) == "5,000 jobs · all loaded"
     assert status_line(1, True, False, True) == "1 job · all loaded"
-    assert status_line(1200, False, False, True) == "sorted: 1,200 loaded of more"
+    assert status_line(1200, False, False, True) == "sorted · 1,200 loaded (more not loaded)"
+    assert status_line(1200, False, True, True) == "sorted · 1,200 loaded · loading…"
     assert status_line(1200, False, False, False) == "1,200 loaded · more below"
 
 

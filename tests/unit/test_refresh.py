@@ -458,7 +458,7 @@ async def test_sort_by_another_column_is_client_side_over_loaded_rows():
     await refresh(engine)
     engine.set_sort("name", descending=False)
     view = engine.view(source.key)
-    assert isinstance(view, SortedView) and view.status_line() == "sorted: 5 loaded of more"
+    assert isinstance(view, SortedView) and view.status_line() == "sorted · 5 loaded (more not loaded)"
     await page(engine, source.key)
     names = [view[i].name for i in range(len(view))]
     assert names == sorted(names) and len(names) == 10
