@@ -6,10 +6,11 @@ line. Every count comes from the same feeds the table shows, so pane, header and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .feed import SORT_COLUMNS, holders
-from .models import KIND_STATUSES, Filters, JobKind, Phase, SourceKey
+from .models import KIND_STATUSES, Filters, JobKind, Phase, Problem, SourceKey
 from .refresh import SourceState
 from .sanitize import clean
 from .widgets.columns import arn_account
@@ -65,9 +66,11 @@ def source_rows(
             all(state.all_loaded for state in states),
             any(state.loading for state in states),
             f"{failing} of {len(states)} sources failing" if failing else None,
+            failing=bool(states) and failing == len(states),
         )
     ]
     for state in states:
+        problem = state.problem
         rows.append(
             SourceRow(
                 state.key,
@@ -76,12 +79,30 @@ def source_rows(
                 state.loaded,
                 state.all_loaded,
                 state.loading,
-                state.problem.message if state.problem else None,
+                pane_problem(problem) if problem else None,
                 state.notice,
                 source_account(state),
+                failing=problem is not None,
+                problem_lines=PASSING_PROBLEM_LINES if problem and problem.transient else None,
             )
         )
     return rows
+
+
+PASSING_PROBLEM_LINES = 2
+"""The most lines the pane gives a problem that passes by itself (the header says when it retries)."""
+_URL = re.compile(r"https?://([^/\s?#]+)\S*")
+
+
+def pane_problem(problem: Problem) -> str:
+    """A source's problem as the pane says it. In full when the user has to act (access
+    denied, expired credentials: the fix is the point); for one that passes by itself
+    (offline, throttled, server errors) only what went wrong, an endpoint as host:port:
+    the header says when batchtop retries, and a URL would fill the 25-column pane."""
+    if not problem.transient:
+        return problem.message
+    what = problem.message.rpartition(": ")[0] or problem.message
+    return _URL.sub(r"\1", what)
 
 
 def empty_text(states: Sequence[SourceState], key: SourceKey | None, *, started: bool, filters: Filters) -> str:

@@ -57,3 +57,11 @@ def test_a_group_counts_its_sources_in_one_line():
                for row in every]
     summary = group_row(failing, group)
     assert compact_counts(summary) == "3+ ▶1 ✔2" and summary.problem == "1 of 2 sources failing"
+
+
+def test_a_group_whose_sources_all_fail_promises_no_more():
+    every = rows(("a", "us-east-1"))
+    group = outline(every)[1]
+    failing = [row if row.key is None else SourceRow(row.key, row.title, row.counts, 3, False, problem="x", failing=True) for row in every]
+    summary = group_row(failing, group)
+    assert summary.failing and compact_counts(summary) == "6 ▶2 ✔4"  # no `+`: nothing more can load

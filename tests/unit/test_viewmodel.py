@@ -12,6 +12,7 @@ from factories import make_job
 
 from tui.models import STATUS_PHASES, Filters, Job, JobKind, Phase, Problem, ProblemKind, SourceKey
 from tui.refresh import SourceState
+from tui.widgets.source_list import loaded_text
 from tui.viewmodel import (
     all_failing,
     empty_text,
@@ -76,6 +77,17 @@ def test_the_all_row_adds_up_every_source_and_counts_the_failing_ones():
     assert every.problem == "1 of 2 sources failing"
     assert (bedrock.key, bedrock.problem, bedrock.all_loaded) == (states[0].key, None, True)
     assert (personalize.problem, personalize.notice) == (DENIED.message, "restarted")
+
+
+def test_failing_sources_promise_no_more_and_passing_problems_are_short_in_the_pane():
+    offline = Problem(ProblemKind.NETWORK, "Cannot reach http://127.0.0.1:1/model-invocation-jobs?sortBy=CreationTime: check the network.")
+    states = [state(rows=3, problem=offline), state(JobKind.PERSONALIZE, problem=DENIED)]
+    every, bedrock, personalize = source_rows(states, all_rows=3)
+    assert [loaded_text(row) for row in (every, bedrock, personalize)] == ["3 loaded", "3 loaded", "0 loaded"]
+    assert (bedrock.problem, bedrock.problem_lines) == ("Cannot reach 127.0.0.1:1", 2)  # the header says it retries
+    assert (personalize.problem, personalize.problem_lines) == (DENIED.message, None)  # the fix is the point
+    every, bedrock, _ = source_rows([states[0], state(JobKind.PERSONALIZE, rows=2)], all_rows=5)
+    assert [loaded_text(row) for row in (every, bedrock)] == ["5 loaded · more", "3 loaded"]  # one still loads
 
 
 def test_empty_text_says_the_first_problem_then_loading_then_no_match():

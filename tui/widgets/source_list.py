@@ -47,6 +47,10 @@ class SourceRow:
     notice: str | None = None
     account: str = ""
     """The AWS account its rows belong to ("" until rows arrive)."""
+    failing: bool = False
+    """Every source behind the line is failing: nothing more can load until one recovers."""
+    problem_lines: int | None = None
+    """The most lines `problem` may take in the pane (None: as many as it needs)."""
 
 
 GroupId = tuple[str, ...]
@@ -115,20 +119,23 @@ def outline(rows: Sequence[SourceRow], collapsed: AbstractSet[GroupId] = frozens
 
 
 def loaded_text(row: SourceRow) -> str:
-    """How much of a source is loaded: `1,000 loaded · more`, `40 · all loaded` or `loading…`."""
+    """How much of a source is loaded: `1,000 loaded · more`, `40 · all loaded` or `loading…`;
+    a failing source promises no more (`0 loaded`), as the table's status line says."""
     if row.all_loaded:
         return f"{row.loaded:,} · all loaded"
     if row.loading and not row.loaded:
         return "loading…"
+    if row.failing:
+        return f"{row.loaded:,} loaded"
     return f"{row.loaded:,} loaded · more"
 
 
 def compact_counts(row: SourceRow) -> str:
     """A group's counts on one line, in the table's glyphs: `400+ ▶44 ◷4 ✖27 ◐21 ✔304`
-    (`+`: more to load; ✔ every quietly finished job: succeeded, stopped, expired)."""
+    (`+`: more can load; ✔ every quietly finished job: succeeded, stopped, expired)."""
     if not row.loaded:
         return "loading…" if row.loading else "0 loaded"
-    parts = [f"{row.loaded:,}{'' if row.all_loaded else '+'}"]
+    parts = [f"{row.loaded:,}{'' if row.all_loaded or row.failing else '+'}"]
     parts += [f"{phase.glyph}{row.counts[phase]:,}" for phase in PHASE_ORDER if phase not in DONE and row.counts.get(phase)]
     done = sum(row.counts.get(phase, 0) for phase in DONE)
     if done:
@@ -153,6 +160,7 @@ def group_row(rows: Sequence[SourceRow], group: Group) -> SourceRow:
         all(row.all_loaded for row in members),
         any(row.loading for row in members),
         f"{failing} of {len(members)} sources failing" if failing else None,
+        failing=failing == len(members),
     )
 
 
@@ -358,9 +366,16 @@ class SourceList(Widget, can_focus=True):
         text = Text(end="")
         lines: list[Item | None] = []
 
-        def line(item: Item | None, content: Text, prefix: str = "") -> None:
-            """Add `content` after `prefix`, wrapped to the pane with a hanging indent."""
-            for number, piece in enumerate(content.wrap(console, width - len(prefix), overflow="fold")):
+        def line(item: Item | None, content: Text, prefix: str = "", most: int | None = None) -> None:
+            """Add `content` after `prefix`, wrapped to the pane with a hanging indent, in at most
+            `most` lines (the last one cut with `…`)."""
+            pieces = list(content.wrap(console, width - len(prefix), overflow="fold"))
+            if most is not None and len(pieces) > most:
+                pieces = pieces[:most]
+                pieces[-1].rstrip()
+                pieces[-1].truncate(width - len(prefix) - 1)
+                pieces[-1].append("…")
+            for number, piece in enumerate(pieces):
                 piece.rstrip()
                 if lines:
                     text.append("\n")
@@ -372,7 +387,7 @@ class SourceList(Widget, can_focus=True):
             for packed in _pack([loaded_text(row), *counts_text(row.counts).split(" · ")], width - len(indent)):
                 line(item, Text(packed, style("source-list--counts")), indent)
             if row.problem:
-                line(item, Text(f"⚠ {clean(row.problem, 300)}", style("source-list--problem")), indent)
+                line(item, Text(f"⚠ {clean(row.problem, 300)}", style("source-list--problem")), indent, row.problem_lines)
             if row.notice:
                 line(item, Text(f"ℹ {clean(row.notice, 200)}", style("source-list--counts")), indent)
 
