@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 
 from textual.app import App
-from textual.binding import Binding
 
 from .clock import Clock, system_clock
 from .config import Settings
 from .gc_freeze import QuietCollector
+from .keys import Where, bindings
 from .live import LiveService
 from .local import LocalStore
 from .refresh import RefreshEngine
@@ -20,7 +20,7 @@ class BatchtopApp(App[None]):
     """Every behaviour lives in the screens; the data stays live in `self.live` whatever is on top."""
 
     TITLE = "batchtop"
-    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, system=True)]
+    BINDINGS = bindings(Where.APP)
 
     def __init__(
         self, engine: RefreshEngine, settings: Settings, clock: Clock = system_clock, *,

@@ -194,7 +194,8 @@ SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
             Key("question_mark", "help", "", D),
             Key("", "", "command palette", A, shown="ctrl+p"),
             Key("q", "app.quit", "quit (on any other screen: back)", M, footer="Quit"),
-            Key("", "", "quit (never mid-confirmation)", A, shown="ctrl+c"),
+            Key("ctrl+c", "quit", "quit from every screen but a dialog", A),
+            Key("ctrl+c", "app.quit", "", H),  # a modal screen: the app's own binding never sees the key
         ),
     ),
 )
