@@ -180,7 +180,7 @@ SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
         "Dialogs",
         (
             Key("", "", "confirm / pick", DL, shown="Enter"),
-            Key("escape", "cancel", "cancel", DL, footer="Cancel"),
+            Key("escape,q", "cancel", "cancel (q types in a text box)", DL, footer="Cancel"),
             Key("ctrl+c", "cancel", "cancel (never quits from a dialog)", DL, priority=True),
             Key("y", "stop", "stop / keep running (stop confirmation)", Where.CONFIRM, shown="y  n", footer="Stop"),
             Key("n", "cancel", "", Where.CONFIRM),

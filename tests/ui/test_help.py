@@ -88,8 +88,8 @@ def test_the_monitor_and_detail_bind_exactly_the_keyboard_map() -> None:
     assert bound_keys(DetailScreen, KeyScroll) == DETAIL_KEYS
     assert bound_keys(SourceList) == {"up", "k", "down", "j", "enter", "space", "left", "right"}
     assert bound_keys(HelpScreen) == {"escape", "question_mark", "q", "ctrl+c"}
-    assert bound_keys(ConfirmStopScreen) == {"y", "n", "escape", "ctrl+c"}
-    assert bound_keys(ExportScreen) == {"escape", "ctrl+c", "ctrl+t"}
+    assert bound_keys(ConfirmStopScreen) == {"y", "n", "escape", "q", "ctrl+c"}
+    assert bound_keys(ExportScreen) == {"escape", "q", "ctrl+c", "ctrl+t"}
 
 
 def test_every_binding_is_a_row_of_the_key_table_with_an_action_that_exists() -> None:

@@ -3,8 +3,22 @@ but a dialog, q closes what it covers, the footer and the palette offer only wha
 
 from __future__ import annotations
 
+from textual import events
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Input
+
+from tui.dialogs import StatusFilterScreen
 from tui.screens.help import HelpScreen
-from ui_rows import wait_for
+from tui.screens.monitor import MonitorScreen
+from ui_rows import header, palette_choice, screen_lines, wait_for
+
+
+def palette_commands(app) -> set[str]:  # noqa: ANN001
+    """The names of the commands the open palette lists."""
+    if not isinstance(app.screen, CommandPalette):
+        return set()
+    hits = app.screen.query_one(CommandList)
+    return {str(hits.get_option_at_index(index).hit.text) for index in range(hits.option_count)}
 
 
 async def test_ctrl_c_quits_from_the_help_screen(make_app) -> None:
@@ -16,3 +30,20 @@ async def test_ctrl_c_quits_from_the_help_screen(make_app) -> None:
         await pilot.press("ctrl+c")
         await wait_for(pilot, lambda: not app.is_running)
     assert app.return_code == 0
+
+
+
+async def test_q_closes_the_status_picker_and_no_footer_under_an_overlay_offers_q_quit(make_app) -> None:
+    app = make_app(kinds=["bedrock"], interval=600.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        await wait_for(pilot, lambda: "q Quit" in screen_lines(app)[-1])
+        for key, overlay in (("f", StatusFilterScreen), ("question_mark", HelpScreen), ("ctrl+p", CommandPalette)):
+            await pilot.press(key)
+            await wait_for(pilot, lambda overlay=overlay: isinstance(app.screen, overlay))
+            await pilot.pause()
+            assert "Quit" not in screen_lines(app)[-1], overlay  # q closes it, it does not quit
+            await pilot.press("q" if overlay is not CommandPalette else "escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, MonitorScreen))
+            assert app.is_running
+            await wait_for(pilot, lambda: "q Quit" in screen_lines(app)[-1])

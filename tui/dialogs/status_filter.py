@@ -19,7 +19,7 @@ ALL = ""
 
 
 class StatusFilterScreen(ModalScreen[str | None]):
-    """An OptionList of "all", the phases and the raw statuses; Enter picks, Esc or ctrl+c cancels.
+    """An OptionList of "all", the phases and the raw statuses; Enter picks; Esc, q or ctrl+c cancels.
 
     Returns "" for all, a phase value ("running") or a raw status exactly as given.
     """
@@ -51,7 +51,7 @@ class StatusFilterScreen(ModalScreen[str | None]):
         with Vertical(id="status-filter", classes="dialog"):
             yield Static(Text("Show jobs whose status is…"), classes="dialog-title")
             yield OptionList(*self._options, id="status-options", markup=False)
-            yield Static(Text("Enter pick · Esc cancel", style="dim"), classes="dialog-hint")
+            yield Static(Text("Enter pick · Esc or q cancel", style="dim"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

@@ -118,7 +118,9 @@ class DetailScreen(Screen[None]):
         return self._timer is not None
 
     def on_screen_suspend(self) -> None:
+        """Covered (help, a dialog): its footer goes blank, as the monitor's does."""
         self._suspended = True
+        self.query_one(FittingFooter).visible = False
         if self._timer is not None:
             self._timer.pause()
 
@@ -126,6 +128,7 @@ class DetailScreen(Screen[None]):
         """Shown again: a job that may have moved on while covered is described at once, so
         what this screen shows is true now, not after the rest of the paused wait."""
         self._suspended = False
+        self.query_one(FittingFooter).visible = True
         if self._timer is not None:
             self.action_describe_now()
 

@@ -88,14 +88,17 @@ class MonitorScreen(Screen[None]):
     # ------------------------------------------------------------ live updates
 
     def on_screen_suspend(self) -> None:
-        """Covered (help, detail, a dialog): the data keeps moving, this screen stops drawing."""
+        """Covered (help, detail, a dialog): the data keeps moving, this screen stops drawing.
+        Its footer goes blank: under an overlay its keys (`q Quit`) would not do what it says."""
         self._link.cover()
         self._header_timer.pause()
+        self.query_one(FittingFooter).visible = False
 
     def on_screen_resume(self) -> None:
         """Shown again: the current state, in the frame that shows this screen."""
         self._link.show()
         self._header_timer.resume()
+        self.query_one(FittingFooter).visible = True
         self.table.set_marked(self.live.marked)
         self._update_panes()
         self._tick_header()
