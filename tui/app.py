@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 
 from .clock import Clock, system_clock
 from .config import Settings
@@ -30,6 +32,12 @@ class BatchtopApp(App[None]):
         self.live = LiveService(self, engine, settings, clock, local=local)
         self._problems = list(problems or [])
         self._collector = QuietCollector()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette's commands besides the screen's own: Quit only. Not Textual's key panel
+        (a second key list that calls ctrl+c "Copy"), Maximize or Screenshot (an SVG written to
+        the working directory); themes are the monitor's `Theme: …` commands."""
+        yield SystemCommand("Quit", "key q on the monitor, ctrl+c anywhere", self.action_quit)
 
     def on_mount(self) -> None:
         self._collector.start()

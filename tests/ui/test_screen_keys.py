@@ -47,3 +47,15 @@ async def test_q_closes_the_status_picker_and_no_footer_under_an_overlay_offers_
             await wait_for(pilot, lambda: isinstance(app.screen, MonitorScreen))
             assert app.is_running
             await wait_for(pilot, lambda: "q Quit" in screen_lines(app)[-1])
+
+
+
+async def test_the_palette_offers_batchtops_commands_only(make_app) -> None:
+    app = make_app(kinds=["bedrock"], interval=600.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: len(palette_commands(app)) > 10)
+        commands = palette_commands(app)
+        assert {"Show the keys", "Filter by name…", "Theme: nord", "Quit"} <= commands
+        assert not {"Keys", "Maximize", "Screenshot", "Theme"} & commands  # Textual's own: not batchtop's words
