@@ -135,6 +135,7 @@ SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
         (
             Key("r", "refresh", "refresh now", M, command="Refresh now"),
             Key("p", "pause", "pause / resume live refresh", M, footer="Pause", command="Pause or resume live refresh"),
+            Key("p", "resume", "", M, footer="Resume"),  # bound to p while paused, so the footer says so
             Key("plus", "interval(1)", "longer / shorter refresh interval", M, shown="+  -"),
             Key("minus", "interval(-1)", "", M),
         ),

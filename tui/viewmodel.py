@@ -13,7 +13,7 @@ from .feed import SORT_COLUMNS, holders
 from .models import KIND_STATUSES, Filters, JobKind, Phase, Problem, SourceKey
 from .refresh import SourceState
 from .sanitize import clean
-from .widgets.columns import arn_account
+from .widgets.columns import arn_account, sort_word
 from .widgets.header import HeaderState
 from .widgets.source_list import SourceRow
 
@@ -140,7 +140,7 @@ def header_state(
     return HeaderState(
         showing="All sources" if key is None else source_title(key),
         filters=filters_text(filters),
-        sort="" if (column, descending) == ("created", True) else f"sort {column} {'↓' if descending else '↑'}",
+        sort="" if (column, descending) == ("created", True) else f"sort {sort_word(column)} {'↓' if descending else '↑'}",
         live=not paused,
         interval=interval,
         last_refresh=max(last_ok) if last_ok else None,

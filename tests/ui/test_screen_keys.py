@@ -59,3 +59,26 @@ async def test_the_palette_offers_batchtops_commands_only(make_app) -> None:
         commands = palette_commands(app)
         assert {"Show the keys", "Filter by name…", "Theme: nord", "Quit"} <= commands
         assert not {"Keys", "Maximize", "Screenshot", "Theme"} & commands  # Textual's own: not batchtop's words
+
+
+
+async def test_p_is_labelled_resume_while_paused_and_the_done_sort_shows_its_arrow(make_app) -> None:
+    app = make_app(kinds=["bedrock"], interval=600.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        footer = lambda: screen_lines(app)[-1]  # noqa: E731
+        await wait_for(pilot, lambda: "p Pause" in footer())
+        await pilot.press("p")
+        await wait_for(pilot, lambda: "p Resume" in footer())
+        assert app.live.paused and "Pause" not in footer()
+        await pilot.press("ctrl+p", *"resume live")
+        await wait_for(pilot, lambda: palette_choice(app) == "Resume live refresh")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not app.live.paused and "p Pause" in footer())
+
+        await pilot.press("s", "s", "s")  # name, status, then DONE (the records done)
+        await wait_for(pilot, lambda: app.live.engine.sort == ("progress", True))
+        await pilot.pause()
+        assert "sort done ↓" in header(app)
+        titles = next(line for line in screen_lines(app) if "NAME" in line).split()
+        assert "DONE↓" in titles or "DONE" in titles and titles[titles.index("DONE") + 1] == "↓", titles

@@ -12,6 +12,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from ..feed import SORT_COLUMNS
 from ..keys import SOURCE_KEYS, Key, Where, commands_of
 from ..sanitize import clean
+from ..widgets.columns import sort_word
 from ..widgets.header import interval_text
 from ..widgets.source_list import SourceList
 
@@ -26,9 +27,10 @@ _BEFORE_SORT = frozenset({"filter_name", "filter_status", "clear_filters"})
 
 def _command(monitor: MonitorScreen, key: Key) -> Command:
     """A key's palette entry: its command name, its action, and the key that does the same."""
-    pause = key.action == "pause"
-    name = ("Resume live refresh" if monitor.live.paused else "Pause live refresh") if pause else key.command
-    return (name, lambda: monitor.run_action(key.action), f"key {key.label}")
+    action, name = key.action, key.command
+    if action == "pause":  # named for what it does now; while paused p is bound to `resume`
+        action, name = ("resume", "Resume live refresh") if monitor.live.paused else ("pause", "Pause live refresh")
+    return (name, lambda: monitor.run_action(action), f"key {key.label}")
 
 
 class MonitorCommands(Provider):
@@ -55,7 +57,7 @@ class MonitorCommands(Provider):
             commands.append(("Open every source group", sources.expand_all, "sources pane: → or Enter on a group"))
         commands += [_command(monitor, key) for key in keyed if key.action in _BEFORE_SORT]
         for column in SORT_COLUMNS:
-            commands.append((f"Sort by {column}", lambda column=column: monitor.sort_by(column, column in DESCENDING_FIRST), "key s cycles"))
+            commands.append((f"Sort by {sort_word(column)}", lambda column=column: monitor.sort_by(column, column in DESCENDING_FIRST), "key s cycles"))
         commands += [_command(monitor, key) for key in keyed if key.action not in _BEFORE_SORT]
         for seconds in INTERVALS:
             commands.append(

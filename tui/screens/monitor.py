@@ -208,8 +208,19 @@ class MonitorScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.live.refresh_now()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """p is `pause` while live and `resume` while paused: the footer names what it does."""
+        if action == "pause":
+            return not self.live.paused
+        if action == "resume":
+            return self.live.paused
+        return True
+
     def action_pause(self) -> None:
         self.live.toggle_pause()
+        self.refresh_bindings()
+
+    action_resume = action_pause
 
     def action_interval(self, step: int) -> None:
         self.live.step_interval(step)

@@ -44,7 +44,7 @@ class _Spec:
 _SPECS = (
     _Spec("name", "NAME", 20, 0),
     _Spec("status", "STATUS", 11, 1),
-    _Spec("progress", "PROGRESS", 5, 3, "DONE"),
+    _Spec("progress", "DONE", 5, 3),
     _Spec("model", "MODEL/SOLUTION", 12, 6, "MODEL"),
     _Spec("kind", "KIND", 9, 7),
     _Spec("account", "ACCOUNT", 12, 5),
@@ -108,6 +108,20 @@ def layout(
         Column(spec.key, spec.short if spec.short and widths[spec.key] < len(spec.title) else spec.title, widths[spec.key])
         for spec in chosen
     )
+
+
+def sort_word(key: str) -> str:
+    """How the header and the palette name sorting by column `key`: the word its title
+    shows at any width, in lower case (`done`, `time`)."""
+    spec = next(spec for spec in _SPECS if spec.key == key)
+    return (spec.short or spec.title).lower()
+
+
+def sorted_title(column: Column, arrow: str) -> str:
+    """The title of the sort column with its arrow, which keeps its place in a narrow
+    column by giving up the blank before it, then the title's last letter (`DONE↓`)."""
+    titled = f"{column.title} {arrow}"
+    return titled if len(titled) <= column.width else column.title[: column.width - 1] + arrow
 
 
 def _applies(key: str, kinds: frozenset[JobKind], several_places: bool, several_accounts: bool) -> bool:

@@ -31,7 +31,9 @@ from ..keys import Where, bindings
 from ..models import Job, JobKind, Phase
 from ..sanitize import clean
 from ..timefmt import Zone
-from .columns import GUTTER, Column, cell_text, column_offset, duration_text, fit_cells, fit_pieces, layout, message_text
+from .columns import (
+    GUTTER, Column, cell_text, column_offset, duration_text, fit_cells, fit_pieces, layout, message_text, sorted_title,
+)
 
 FLASH_SECONDS = 2.0
 _FIXED_LINES = 3  # header, job line, status line
@@ -595,8 +597,8 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         styles = self._line_styles()
         if kind == "header":
             columns, (sorted_by, descending) = rest
-            arrow = " ↓" if descending else " ↑"
-            titles = (column.title + (arrow if column.key == sorted_by else "") for column in columns)
+            arrow = "↓" if descending else "↑"
+            titles = (sorted_title(column, arrow) if column.key == sorted_by else column.title for column in columns)
             text = " " * GUTTER + " ".join(f"{title[: column.width]:<{column.width}}" for title, column in zip(titles, columns))
             return _one_style(text, styles.header, width)
         if kind == "status":
