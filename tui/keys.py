@@ -123,7 +123,8 @@ SECTIONS: tuple[tuple[str, tuple[Key, ...]], ...] = (
     (
         "Monitor · filter & sort",
         (
-            Key("slash", "filter_name", "filter by name as you type (!x: not x)", M, footer="Filter", command="Filter by name…"),
+            # priority: handled as it arrives, so the keys typed right after it find the box focused
+            Key("slash", "filter_name", "filter by name as you type (!x: not x)", M, footer="Filter", command="Filter by name…", priority=True),
             Key("f", "filter_status", "filter by phase or raw status", M, command="Filter by status…"),
             Key("escape", "clear_filters", "stop End · restore rows · clear filters", M, command="Clear filters"),
             Key("s", "sort", "next sort column", M, footer="Sort"),

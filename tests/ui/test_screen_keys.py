@@ -82,3 +82,24 @@ async def test_p_is_labelled_resume_while_paused_and_the_done_sort_shows_its_arr
         assert "sort done ↓" in header(app)
         titles = next(line for line in screen_lines(app) if "NAME" in line).split()
         assert "DONE↓" in titles or "DONE" in titles and titles[titles.index("DONE") + 1] == "↓", titles
+
+
+
+async def test_every_key_of_a_burst_after_slash_goes_into_the_filter(make_app) -> None:
+    """A fast typist or a paste-from-notes sends `/doc` at once: the `d` used to reach the
+    table (the detail opened) because the input took the focus one message later."""
+    app = make_app(kinds=["bedrock"], interval=600.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        for key, character in (("slash", "/"), ("d", "d"), ("o", "o"), ("c", "c")):
+            app.post_message(events.Key(key, character))  # one burst, as a terminal sends it
+        await wait_for(pilot, lambda: app.screen.query_one("#name-filter", Input).value == "doc")
+        await pilot.pause()
+        assert isinstance(app.screen, MonitorScreen)  # `d` did not open the detail
+        assert 'loaded names ~ "doc"' in header(app)
+
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.table.has_focus)
+        app.post_message(events.Paste("/emb\nsecond line"))  # a paste from notes, slash and all
+        await wait_for(pilot, lambda: 'loaded names ~ "emb"' in header(app))
+        assert app.screen.query_one("#name-filter", Input).has_focus

@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.timer import Timer
@@ -228,10 +228,21 @@ class MonitorScreen(Screen[None]):
     # ------------------------------------------------------------ filters and sort
 
     def action_filter_name(self) -> None:
+        """`/` (a priority key: run before the keys behind it are passed on) focuses the box
+        at once, not a message later, so every key of a burst (`/doc` typed fast or sent by
+        tmux) goes into it and none reaches the table (`d` would open the detail)."""
         name_filter = self.query_one("#name-filter", Input)
         name_filter.value = self._narrowed.pattern if self._narrowed is not None else self.engine.filters.name
         name_filter.add_class("-shown")
-        name_filter.focus()
+        self.set_focus(name_filter)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste that starts with `/` (a filter kept in notes) opens the filter with the rest
+        of its first line typed in; the box takes a paste while it has the focus."""
+        if event.text.startswith("/"):
+            event.stop()
+            self.action_filter_name()
+            self.query_one("#name-filter", Input).insert_text_at_cursor(event.text[1:].partition("\n")[0])
 
     @on(Input.Changed, "#name-filter")
     def _name_typed(self, event: Input.Changed) -> None:
