@@ -103,3 +103,18 @@ async def test_every_key_of_a_burst_after_slash_goes_into_the_filter(make_app) -
         app.post_message(events.Paste("/emb\nsecond line"))  # a paste from notes, slash and all
         await wait_for(pilot, lambda: 'loaded names ~ "emb"' in header(app))
         assert app.screen.query_one("#name-filter", Input).has_focus
+
+
+
+async def test_a_lone_exclamation_mark_filters_nothing(make_app) -> None:
+    app = make_app(kinds=["bedrock"], interval=600.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0 and app.live.idle)
+        names = [app.table.view[index].name for index in range(app.table.row_count)]
+        await pilot.press("slash", "exclamation_mark")
+        assert app.table.row_count == len(names)  # all rows stay
+        assert "loaded names" not in header(app)
+        word = names[0][:4]
+        await pilot.press(*word)  # `!word` narrows as before
+        assert app.table.row_count == sum(word not in name for name in names)
+        assert f'loaded names ~ "!{word}"' in header(app)

@@ -29,7 +29,7 @@ from ..stylesheets import stylesheet
 from ..widgets.footer import FittingFooter
 from ..widgets.header import MonitorHeader
 from ..widgets.job_table import JobTable, RowView
-from ..widgets.narrow import NarrowedView
+from ..widgets.narrow import NarrowedView, narrows
 from ..widgets.source_list import SourceList, SourcePane
 from .commands import MonitorCommands
 from .detail import DetailScreen
@@ -252,7 +252,7 @@ class MonitorScreen(Screen[None]):
 
     def _narrow(self, pattern: str) -> None:
         base = self.engine.view(self.key)
-        self._narrowed = NarrowedView(base, pattern) if pattern else None
+        self._narrowed = NarrowedView(base, pattern) if narrows(pattern) else None
         with self.table.keeping_position():
             self.table.view = self._narrowed if self._narrowed is not None else base
         self._update_panes()

@@ -13,6 +13,11 @@ from ..models import Job
 from .job_table import RowView
 
 
+def narrows(pattern: str) -> bool:
+    """Does `pattern` leave rows out? Not when empty, nor a lone `!` (not… nothing yet)."""
+    return pattern.removeprefix("!") != ""
+
+
 def name_matcher(pattern: str) -> Callable[[str], bool]:
     """`nightly` keeps names containing it (any case); `!nightly` keeps the others. Every
     character is literal: `.*`, `[b]` or an escape match only themselves."""
