@@ -32,7 +32,6 @@ async def test_ctrl_c_quits_from_the_help_screen(make_app) -> None:
     assert app.return_code == 0
 
 
-
 async def test_q_closes_the_status_picker_and_no_footer_under_an_overlay_offers_q_quit(make_app) -> None:
     app = make_app(kinds=["bedrock"], interval=600.0)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -49,7 +48,6 @@ async def test_q_closes_the_status_picker_and_no_footer_under_an_overlay_offers_
             await wait_for(pilot, lambda: "q Quit" in screen_lines(app)[-1])
 
 
-
 async def test_the_palette_offers_batchtops_commands_only(make_app) -> None:
     app = make_app(kinds=["bedrock"], interval=600.0)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -59,7 +57,6 @@ async def test_the_palette_offers_batchtops_commands_only(make_app) -> None:
         commands = palette_commands(app)
         assert {"Show the keys", "Filter by name…", "Theme: nord", "Quit"} <= commands
         assert not {"Keys", "Maximize", "Screenshot", "Theme"} & commands  # Textual's own: not batchtop's words
-
 
 
 async def test_p_is_labelled_resume_while_paused_and_the_done_sort_shows_its_arrow(make_app) -> None:
@@ -84,7 +81,6 @@ async def test_p_is_labelled_resume_while_paused_and_the_done_sort_shows_its_arr
         assert "DONE↓" in titles or "DONE" in titles and titles[titles.index("DONE") + 1] == "↓", titles
 
 
-
 async def test_every_key_of_a_burst_after_slash_goes_into_the_filter(make_app) -> None:
     """A fast typist or a paste-from-notes sends `/doc` at once: the `d` used to reach the
     table (the detail opened) because the input took the focus one message later."""
@@ -105,7 +101,6 @@ async def test_every_key_of_a_burst_after_slash_goes_into_the_filter(make_app) -
         assert app.screen.query_one("#name-filter", Input).has_focus
 
 
-
 async def test_a_lone_exclamation_mark_filters_nothing(make_app) -> None:
     app = make_app(kinds=["bedrock"], interval=600.0)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -118,3 +113,23 @@ async def test_a_lone_exclamation_mark_filters_nothing(make_app) -> None:
         await pilot.press(*word)  # `!word` narrows as before
         assert app.table.row_count == sum(word not in name for name in names)
         assert f'loaded names ~ "!{word}"' in header(app)
+
+
+async def test_esc_after_a_service_filter_puts_the_cursor_back_on_its_job(make_app) -> None:
+    app = make_app(kinds=["bedrock"], interval=600.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
+        await pilot.press("end")
+        await wait_for(pilot, lambda: table.view.all_loaded and app.live.idle, timeout=30)
+        await pilot.press("home", "j", "j")
+        job = table.view[table.row_count // 2]
+
+        await pilot.press("slash", *job.name, "enter")  # Enter: the service filters (nameContains)
+        await wait_for(pilot, lambda: app.live.engine.filters.name == job.name and app.live.idle and table.row_count > 0)
+        assert table.current_job.arn == job.arn
+        await pilot.press("escape")
+        assert table.row_count > 100
+        assert table.current_job.arn == job.arn  # where it was, as after Esc on an as-you-type filter
+        await wait_for(pilot, lambda: app.live.idle)
+        assert table.current_job.arn == job.arn

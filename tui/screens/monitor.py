@@ -58,6 +58,8 @@ class MonitorScreen(Screen[None]):
         self._shown = 0
         self._narrowed: NarrowedView | None = None
         """`/` as you type: the loaded rows whose name matches (None: no narrowing)."""
+        self._before_filters: str | None = None
+        """The cursor's job when a name or status filter was set: Esc comes back to it."""
         self._link = ScreenLink(live, self._live_changed, self._keeping_position)
 
     def compose(self) -> ComposeResult:
@@ -287,7 +289,13 @@ class MonitorScreen(Screen[None]):
             return
         filters = self.engine.filters
         if filters.name or filters.status:
+            job = self.table.current_job
             self.apply_filters(dataclasses.replace(filters, name="", status=""))
+            # the rows loaded before come back at once: the cursor goes back to its job, or
+            # (one the filter found but not among them) to the job it was on before the filter
+            for arn in (job.arn if job is not None else None, self._before_filters):
+                if self.table.go_to(arn):
+                    break
 
     def action_filter_status(self) -> None:
         statuses = viewmodel.status_choices({state.key.kind for state in self.engine.states})
@@ -300,6 +308,10 @@ class MonitorScreen(Screen[None]):
 
     def apply_filters(self, filters: Filters) -> None:
         """New filters list again from the first page."""
+        current = self.engine.filters
+        if not (current.name or current.status):
+            job = self.table.current_job
+            self._before_filters = job.arn if job is not None else None
         self.live.set_filters(filters)
         self._show_source(self._shown)
 

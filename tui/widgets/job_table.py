@@ -402,6 +402,13 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         elif height and self.cursor >= top + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
+    def go_to(self, arn: str | None) -> bool:
+        """The cursor on the job `arn`, if the table shows it (False when it does not)."""
+        index = self._view.index_of(arn) if arn is not None and self._view is not None else None
+        if index is not None:
+            self.cursor = index
+        return index is not None
+
     def follow_end(self) -> None:
         """After each page while loading to the end: the cursor on the new last row."""
         if not self.to_end:
