@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Literal
 from .clock import Clock, system_clock
 from .config import Settings
 from .gc_freeze import FREEZE_DELAY, RowFreezer
-from .models import Filters, SourceKey
+from .models import Filters, Problem, SourceKey
 from .notify import announce_finished
 from .refresh import Delta, PageBatch, RefreshEngine
 from .local import LocalStore, saved_state
@@ -56,6 +56,9 @@ FIRST_PAGE_PATIENCE = 2.0
 """Seconds "All" waits for every source's first page at most (then shows what has landed)."""
 INTERVALS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 """The steps of `+` and `-` (seconds between refreshes)."""
+END_RETRY_MAX = 30.0
+"""Longest wait before End tries a failed page again (1, 2, 4 … s until then): End is the
+user's explicit request, and one throttled page among a thousand must not end it."""
 
 UpdateKind = Literal["refresh", "page", "loading", "controls"]
 
@@ -112,6 +115,10 @@ class LiveService:
         self._patience: asyncio.TimerHandle | None = None
         self._paging = False
         self._to_end: tuple[SourceKey | None, Callable[[], None] | None] | None = None
+        self._end_retry: Timer | None = None
+        self._end_failures = 0
+        self.end_problem: Problem | None = None
+        """While End waits to try a failed page again: what the page met (None otherwise)."""
         self._timer: Timer | None = None
         self._subscribers: list[_Subscriber] = []
         self._freezer = RowFreezer()
@@ -295,7 +302,7 @@ class LiveService:
         """A page fetch that raised: say so, and keep the loop going."""
         self.app.notify(f"{what} failed: {clean(error, 200)}", severity="error", markup=False)
         self._paging = False
-        self._to_end = None
+        self._stop_to_end()
         self._publish(LiveUpdate("controls"))
 
     # ------------------------------------------------------------ controls
@@ -347,7 +354,7 @@ class LiveService:
     def relist(self) -> None:
         """The filters or the service's order changed (the engine cleared its feeds): list again."""
         self._started = False
-        self._to_end = None
+        self._stop_to_end()
         self.refresh_now()
 
     # ------------------------------------------------------------ paging
@@ -363,14 +370,27 @@ class LiveService:
 
     def load_to_end(self, key: SourceKey | None, progress: Callable[[], None] | None = None) -> None:
         """Keep loading pages of `key` until its view is exhausted (`progress` after each page),
-        until a page fails, or until `cancel_paging`."""
+        until a page meets a problem that does not pass by itself (throttling, an outage or a
+        5xx are waited out and the page asked for again), or until `cancel_paging`."""
         self._to_end = (key, progress)
+        if self._end_retry is not None:  # End again while waiting: try the page now
+            self._end_retry.stop()
+            self._end_retry = None
         if not self._paging:
             self.load_more(key)
 
     def cancel_paging(self) -> None:
         """Stop `load_to_end` after the page in flight (which still lands)."""
+        self._stop_to_end()
+
+    def _stop_to_end(self) -> None:
+        """`load_to_end` is over: no more pages, no retry waiting."""
         self._to_end = None
+        self.end_problem = None
+        self._end_failures = 0
+        if self._end_retry is not None:
+            self._end_retry.stop()
+            self._end_retry = None
 
     async def _fetch_page(self, key: SourceKey | None) -> None:
         fetch = asyncio.ensure_future(self.engine.fetch_next_page(key))
@@ -391,8 +411,32 @@ class LiveService:
         self._announce(delta)
         self._remember(delta)
         ok = batch is not None and batch.problem is None
+        if self._to_end is not None and self._to_end[0] == key:
+            self._end_page_landed(key, None if ok or batch is None else batch.problem)
         self._publish(LiveUpdate("page", delta, key=key, ok=ok))
         self._continue_to_end(key, ok)
+
+    def _end_page_landed(self, key: SourceKey | None, problem: Problem | None) -> None:
+        """A page of End landed: a problem that passes by itself (throttled, offline, 5xx) is
+        waited out and the page asked for again; any other ends End, saying why."""
+        if problem is None:
+            self._end_failures, self.end_problem = 0, None
+        elif problem.transient:
+            self._end_failures += 1
+            delay = min(END_RETRY_MAX, max(2.0 ** (self._end_failures - 1), problem.retry_after or 0))
+            self.end_problem = problem
+            self._end_retry = self.app.set_timer(delay, lambda: self._retry_end_page(key))
+        else:
+            self._stop_to_end()
+            self.app.notify(f"End stopped: {problem.message} Press End to go on.", severity="warning", markup=False)
+
+    def _retry_end_page(self, key: SourceKey | None) -> None:
+        self._end_retry = None
+        if self._to_end is None or self._to_end[0] != key:
+            return
+        if not (self._paging or self.load_more(key)):
+            self._stop_to_end()
+            self._publish(LiveUpdate("controls"))
 
     def _continue_to_end(self, key: SourceKey | None, ok: bool) -> None:
         if self._to_end is None or self._to_end[0] != key:
@@ -400,8 +444,10 @@ class LiveService:
         progress = self._to_end[1]
         if progress is not None:
             progress()  # may cancel
-        if self._to_end is not None and (not ok or not (self._paging or self.load_more(key))):
-            self._to_end = None  # (a page in flight, asked for by a screen, goes on with it)
+        if self._to_end is None or self._end_retry is not None:
+            return  # cancelled, or waiting to ask for the failed page again
+        if not ok or not (self._paging or self.load_more(key)):
+            self._stop_to_end()  # (a page in flight, asked for by a screen, goes on with it)
 
     # ------------------------------------------------------------ shared
 

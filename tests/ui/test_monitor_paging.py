@@ -77,3 +77,39 @@ async def test_a_terminal_resized_to_40x10_mid_load_shows_what_fits(make_app, wo
         assert table.size.width <= 40 and all(len(line) == len(lines[0]) <= 40 for line in lines)
         assert lines[0].split()[0] == "NAME"
         assert app.return_code is None  # no crash: the app still runs
+
+
+async def test_end_waits_out_a_failed_page_and_asks_for_it_again(make_app, world, emulator, faults) -> None:
+    """One throttled or failed page among many must not end End: it is the user's request."""
+    app = make_app(kinds=["bedrock"], page_size=100, max_attempts=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
+        faults.latency = 0.05
+        await pilot.press("end")
+        await wait_for(pilot, lambda: table.row_count >= 300)
+        faults.error_rate = 1.0  # every call a 5xx: the next page fails
+        await wait_for(pilot, lambda: app.live.end_problem is not None)
+        assert table.to_end and app.live.loading_to_end
+        assert "a page failed (service error): trying again · Esc stops" in status_line(table)
+        faults.error_rate = 0.0
+        await wait_for(pilot, lambda: table.view.all_loaded and app.live.idle, timeout=60)
+        expected = [job["jobArn"] for job in world.jobs(JobKind.BEDROCK)]
+        assert [table.view[index].arn for index in range(table.row_count)] == expected
+        assert table.current_job.arn == expected[-1]
+        assert app.live.end_problem is None and "all loaded" in status_line(table)
+
+
+async def test_end_stops_at_a_page_that_will_not_pass_by_itself_and_says_so(make_app, world, faults) -> None:
+    app = make_app(kinds=["bedrock"], page_size=100, max_attempts=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
+        faults.latency = 0.05
+        await pilot.press("end")
+        await wait_for(pilot, lambda: table.row_count >= 300)
+        faults.denied = {("bedrock", "us-east-1")}
+        await wait_for(pilot, lambda: not app.live.loading_to_end and app.live.idle)
+        assert not table.to_end and table.row_count < JOBS
+        assert "Esc stops" not in status_line(table)
+        assert any(notice.startswith("End stopped: ") and notice.endswith("Press End to go on.") for notice in app.notices)

@@ -24,7 +24,7 @@ from ..actions import JobActions
 from ..dialogs import StatusFilterScreen
 from ..keys import Where, bindings
 from ..live import LiveService, ScreenLink, LiveUpdate
-from ..models import Filters, Job, SourceKey
+from ..models import Filters, Job, Problem, ProblemKind, SourceKey
 from ..stylesheets import stylesheet
 from ..widgets.footer import FittingFooter
 from ..widgets.header import MonitorHeader
@@ -112,8 +112,9 @@ class MonitorScreen(Screen[None]):
         if update.kind == "loading":
             self.table.sync_lines()
             return
-        if update.kind == "page" and not update.ok:
-            self.table.end_stopped()  # End stops at a page that failed
+        if update.kind == "page" and not update.ok and not self.live.loading_to_end:
+            self.table.end_stopped()  # End stopped at a page that failed (one that may pass is retried)
+        self.table.set_end_note(_end_note(self.live.end_problem))
         if update.kind == "refresh" and not update.first:  # the first load is all new: nothing to point out
             self.table.flash(update.delta.new | update.delta.changed)
         if update.delta.finished:
@@ -375,3 +376,11 @@ class MonitorScreen(Screen[None]):
     def action_export(self) -> None:
         view = self.table.view
         self.actions.export([view[index] for index in range(len(view))] if view is not None else [])
+
+
+def _end_note(problem: Problem | None) -> str | None:
+    """What the status line adds while End waits to ask for a failed page again."""
+    if problem is None:
+        return None
+    what = {ProblemKind.THROTTLED: "throttled", ProblemKind.NETWORK: "no answer"}.get(problem.kind, "service error")
+    return f"a page failed ({what}): trying again"

@@ -210,6 +210,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.marked: set[str] = set()
         self.to_end = False
         """End was pressed and more rows are coming: the cursor follows the last row."""
+        self._end_note: str | None = None
         self._flashed: set[str] = set()
         self._cursor_moved = False  # since the view was shown (see keeping_position)
         self._flash_timer: Timer | None = None
@@ -424,6 +425,12 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.end_stopped()
         self.post_message(self.EndStopped(self))
         return True
+
+    def set_end_note(self, note: str | None) -> None:
+        """What End's status line adds (a failed page it will ask for again), None for nothing."""
+        if note != self._end_note:
+            self._end_note = note
+            self.sync_lines()
 
     def end_stopped(self) -> None:
         """Loading to the end is over (the end was reached, a page failed, or it was stopped)."""
@@ -692,7 +699,8 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
             return "loading…"
         position = f"  ·  {self.cursor + 1:,} of {len(self._view):,}" if len(self._view) else ""
         if self.to_end:
-            return f"loading · {len(self._view):,} so far · Esc stops"
+            note = f" · {self._end_note}" if self._end_note else ""
+            return f"loading · {len(self._view):,} so far{note} · Esc stops"
         if self.failing and not self._view.all_loaded:
             return f"{len(self._view):,} loaded · nothing more can load while the source fails" + position
         return self._view.status_line() + position
