@@ -6,6 +6,10 @@ from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
 
+SHORT_DIALOG = [(0, "-short"), (24, "-tall")]
+"""A dialog screen's VERTICAL_BREAKPOINTS: under 24 rows dialogs.tcss drops their margins and
+draws one-line buttons, so the warning and the buttons stay on screen (60×15 cut them off)."""
+
 
 def stylesheet(name: str) -> Path:
     """The absolute path of `styles/<name>`, wherever batchtop is installed or checked out."""

@@ -62,6 +62,18 @@ def test_confirm_stop_snapshot(snap_compare) -> None:
     assert snap_compare(confirm_host(), terminal_size=SIZE, run_before=settle)
 
 
+async def test_at_60x15_the_confirmation_shows_its_warning_and_both_buttons_whole() -> None:
+    app = confirm_host()
+    async with app.run_test(size=(60, 15)) as pilot:
+        await settle(pilot)
+        screen = app.screen.region
+        for selector in (".dialog-title", ".dialog-warning", "#stop", "#cancel"):
+            region = app.screen.query_one(selector).region
+            assert region.height > 0 and screen.contains_region(region), selector
+        await pilot.press("y")
+        assert app.answers == [True]
+
+
 async def test_confirm_y_answers_true() -> None:
     app = confirm_host()
     async with app.run_test(size=SIZE) as pilot:

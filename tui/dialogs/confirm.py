@@ -16,7 +16,7 @@ from textual.widgets import Button, Static
 from ..keys import Where, bindings
 from ..models import Job, Phase
 from ..sanitize import safe_text
-from ..stylesheets import stylesheet
+from ..stylesheets import SHORT_DIALOG, stylesheet
 
 ENABLE_STOP_HINT = "start batchtop with --allow-stop (or set allow_stop = true in the config file)"
 
@@ -38,6 +38,7 @@ class ConfirmStopScreen(ModalScreen[bool]):
     """Stop (y) or Cancel (n, Esc, ctrl+c). Cancel has the focus, so Enter alone never stops."""
 
     CSS_PATH = stylesheet("dialogs.tcss")
+    VERTICAL_BREAKPOINTS = SHORT_DIALOG
     AUTO_FOCUS = "#cancel"
     BINDINGS = bindings(Where.CONFIRM) + bindings(Where.DIALOG)  # ctrl+c only cancels here
 

@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState
 from ..export import ExportError
 from ..keys import Where, bindings
 from ..sanitize import clean
-from ..stylesheets import stylesheet
+from ..stylesheets import SHORT_DIALOG, stylesheet
 
 FORMATS = ("csv", "json")
 
@@ -39,6 +39,7 @@ class ExportScreen(ModalScreen[tuple[Path, str] | None]):
     """
 
     CSS_PATH = stylesheet("dialogs.tcss")
+    VERTICAL_BREAKPOINTS = SHORT_DIALOG
     AUTO_FOCUS = "#export-path"
     BINDINGS = bindings(Where.DIALOG) + bindings(Where.EXPORT)
 
