@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from textual.command import CommandList
+
 from tui.models import JobKind, Phase
 from tui.screens.detail import DetailScreen
 from tui.widgets.job_table import JobTable
@@ -212,6 +215,19 @@ async def test_command_palette_switches_source(make_app) -> None:
         await pilot.press("enter")
         await wait_for(pilot, lambda: "Personalize segment" in header(app))
         assert {app.table.view[i].kind for i in range(app.table.row_count)} == {JobKind.SEGMENT}
+
+
+@pytest.mark.parametrize("allow_stop", [False, True])
+async def test_the_palettes_stop_command_says_when_batchtop_is_read_only(make_app, allow_stop: bool) -> None:
+    app = make_app(kinds=["bedrock"], allow_stop=allow_stop)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0)
+        await pilot.press("ctrl+p", *"stop the job")
+        await wait_for(pilot, lambda: palette_choice(app) == "Stop the job under the cursor")
+        hits = app.screen.query_one(CommandList)
+        help_text = str(hits.get_option_at_index(hits.highlighted).hit.help)
+        assert ("read-only: start batchtop with --allow-stop" in help_text) is not allow_stop
+        assert help_text.startswith("key x")
 
 
 async def test_plus_and_minus_step_the_interval_within_its_range(make_app) -> None:

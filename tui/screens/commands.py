@@ -28,9 +28,12 @@ _BEFORE_SORT = frozenset({"filter_name", "filter_status", "clear_filters"})
 def _command(monitor: MonitorScreen, key: Key) -> Command:
     """A key's palette entry: its command name, its action, and the key that does the same."""
     action, name = key.action, key.command
+    help_text = f"key {key.label}"
     if action == "pause":  # named for what it does now; while paused p is bound to `resume`
         action, name = ("resume", "Resume live refresh") if monitor.live.paused else ("pause", "Pause live refresh")
-    return (name, lambda: monitor.run_action(action), f"key {key.label}")
+    elif action == "stop" and not monitor.live.settings.allow_stop:
+        help_text = f"key {key.label} · read-only: start batchtop with --allow-stop"
+    return (name, lambda: monitor.run_action(action), help_text)
 
 
 class MonitorCommands(Provider):
