@@ -86,7 +86,7 @@ def test_help_snapshot(snap_compare, size) -> None:
 def test_the_monitor_and_detail_bind_exactly_the_keyboard_map() -> None:
     assert bound_keys(MonitorScreen, JobTable) == MONITOR_KEYS
     assert bound_keys(DetailScreen, KeyScroll) == DETAIL_KEYS
-    assert bound_keys(SourceList) == {"up", "k", "down", "j", "enter", "space", "left", "right"}
+    assert bound_keys(SourceList) == {"up", "k", "down", "j", "pageup", "pagedown", "home", "g", "end", "G", "enter", "space", "left", "right"}
     assert bound_keys(HelpScreen) == {"escape", "question_mark", "q", "ctrl+c"}
     assert bound_keys(ConfirmStopScreen) == {"y", "n", "escape", "q", "ctrl+c"}
     assert bound_keys(ExportScreen) == {"escape", "q", "ctrl+c", "ctrl+t"}

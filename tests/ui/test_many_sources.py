@@ -228,3 +228,22 @@ async def test_many_sources_open_with_one_closed_header_per_profile(make_app):
         assert sources.collapsed == {("profile", profiles[0]), ("profile", profiles[2])}
         await pilot.press("5")  # a source of a closed profile, picked by its number: shown, its group open
         assert sources.shown == 4 and sources.collapsed == {("profile", profiles[2])}
+
+
+async def test_home_end_and_pages_move_the_sources_selection_and_tab_shows_a_hidden_pane(make_app) -> None:
+    app = three_profiles_app(make_app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0 and app.live.idle)
+        sources = app.screen.query_one(SourceList)
+        assert not sources.parent.display  # hidden under 100 columns
+        await pilot.press("tab")
+        assert sources.parent.display and sources.has_focus
+        await pilot.press("end")
+        await pilot.pause()
+        assert sources.highlighted == sources.items[-1] != sources.items[0]
+        assert sources.parent.scroll_offset.y > 0  # scrolled to it
+        await pilot.press("home")
+        await pilot.pause()
+        assert sources.highlighted == sources.items[0] and sources.parent.scroll_offset.y == 0
+        await pilot.press("pagedown")
+        assert sources.items.index(sources.highlighted) > 1

@@ -350,6 +350,18 @@ class MonitorScreen(Screen[None]):
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
 
+    def action_next_pane(self) -> None:
+        """Tab: focus the next pane; a hidden sources pane is shown first (it holds the only
+        other focusable part)."""
+        pane = self.query_one(SourcePane)
+        if not pane.display:
+            pane.choose(True)
+            self.live.panes["sources"] = pane.chosen
+            self.live.remember_state()
+            self.query_one(SourceList).focus()
+            return
+        self.focus_next()
+
     def action_toggle_sources(self) -> None:
         pane = self.query_one(SourcePane)
         if not pane.toggle():

@@ -298,6 +298,16 @@ class SourceList(Widget, can_focus=True):
             position = items.index(self._cursor) if self._cursor in items else 0
             self._move_to(items[max(0, min(position + step, len(items) - 1))])
 
+    def action_page(self, step: int) -> None:
+        """PgUp / PgDn: the selection moves by what the pane shows (two lines a source)."""
+        shown = self.parent.size.height if isinstance(self.parent, SourcePane) else self.size.height
+        self.action_move(step * max(1, shown // 2))
+
+    def action_move_to_end(self, last: bool) -> None:
+        """Home / End: the selection on the first or the last line, scrolled into view."""
+        if self._items:
+            self._move_to(self._items[-1 if last else 0])
+
     def action_pick(self) -> None:
         """Enter: show the highlighted source; on a group's header, open or close it."""
         if isinstance(self._cursor, Group):
