@@ -34,6 +34,7 @@ from ..timefmt import Zone
 from .columns import (
     GUTTER, Column, cell_text, column_offset, duration_text, fit_cells, fit_pieces, layout, message_text, sorted_title,
 )
+from .contrast import readable_style
 
 FLASH_SECONDS = 2.0
 _FIXED_LINES = 3  # header, job line, status line
@@ -61,26 +62,32 @@ class LineStyles:
 
     @classmethod
     def of(cls, table: JobTable) -> LineStyles:
-        base = table.rich_style
+        """Each component's colour resolved by Textual against the table's background (so
+        `$text-muted`, "auto 60%", is a grey, not white), then made readable on the background
+        it is drawn on (`contrast.readable_style`)."""
         component = table.get_component_rich_style
-        job_line = base + component("job-table--job-line")
-        phases = {phase: component(f"job-table--{phase.value}", partial=True) for phase in Phase}
-        muted, failed = component("job-table--muted", partial=True), component("job-table--failed", partial=True)
+        base = readable_style(table.rich_style)
+        job_line = readable_style(component("job-table--job-line"))
+
+        def on(ground: Style, name: str) -> Style:
+            return readable_style(component(name), ground)
+
+        phases = {phase: f"job-table--{phase.value}" for phase in Phase}
         return cls(
             base=base,
-            cursor=base + component("job-table--cursor"),
-            flash=base + component("job-table--flash"),
-            muted=base + muted,
-            failed=base + failed,
-            phase={phase: base + style for phase, style in phases.items()},
-            header=base + component("job-table--header"),
-            status=base + component("job-table--status"),
-            empty=base + component("job-table--muted"),
+            cursor=readable_style(component("job-table--cursor")),
+            flash=readable_style(component("job-table--flash")),
+            muted=on(base, "job-table--muted"),
+            failed=on(base, "job-table--failed"),
+            phase={phase: on(base, name) for phase, name in phases.items()},
+            header=readable_style(component("job-table--header")),
+            status=readable_style(component("job-table--status")),
+            empty=readable_style(component("job-table--muted")),
             job_line=job_line,
             job_name=job_line + Style(bold=True),
-            job_muted=job_line + muted,
-            job_failed=job_line + failed,
-            job_phase={phase: job_line + style for phase, style in phases.items()},
+            job_muted=on(job_line, "job-table--muted"),
+            job_failed=on(job_line, "job-table--failed"),
+            job_phase={phase: on(job_line, name) for phase, name in phases.items()},
         )
 
     def cell(self, key: str, phase: Style, failed: bool) -> Style:
