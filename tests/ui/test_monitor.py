@@ -170,7 +170,10 @@ async def test_small_terminal_renders(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(60, 15)) as pilot:
         await wait_for(pilot, lambda: app.table.row_count > 0)
-        await pilot.press("G", "pagedown", "tab", "question_mark")
+        await pilot.press("G", "pagedown", "tab")  # Tab shows the hidden sources pane, h hides it again
+        await pilot.pause()
+        assert app.screen.query_one(SourceList).has_focus and app.table.size.width < 40
+        await pilot.press("h", "question_mark")
         await pilot.pause()
         await pilot.press("escape")
         assert app.table.size.width > 40
