@@ -79,15 +79,20 @@ async def test_a_terminal_resized_to_40x10_mid_load_shows_what_fits(make_app, wo
         assert app.return_code is None  # no crash: the app still runs
 
 
+async def three_pages_into_end(pilot, app, faults) -> None:  # noqa: ANN001
+    """End pressed on pages of 100 at 50 ms a call, and three pages landed: End is under way."""
+    await wait_for(pilot, lambda: app.table.row_count > 0 and app.live.idle)
+    faults.latency = 0.05
+    await pilot.press("end")
+    await wait_for(pilot, lambda: app.table.row_count >= 300)
+
+
 async def test_end_waits_out_a_failed_page_and_asks_for_it_again(make_app, world, emulator, faults) -> None:
     """One throttled or failed page among many must not end End: it is the user's request."""
     app = make_app(kinds=["bedrock"], page_size=100, max_attempts=1)
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.table
-        await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
-        faults.latency = 0.05
-        await pilot.press("end")
-        await wait_for(pilot, lambda: table.row_count >= 300)
+        await three_pages_into_end(pilot, app, faults)
         faults.error_rate = 1.0  # every call a 5xx: the next page fails
         await wait_for(pilot, lambda: app.live.end_problem is not None)
         assert table.to_end and app.live.loading_to_end
@@ -104,10 +109,7 @@ async def test_end_stops_at_a_page_that_will_not_pass_by_itself_and_says_so(make
     app = make_app(kinds=["bedrock"], page_size=100, max_attempts=1)
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.table
-        await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
-        faults.latency = 0.05
-        await pilot.press("end")
-        await wait_for(pilot, lambda: table.row_count >= 300)
+        await three_pages_into_end(pilot, app, faults)
         faults.denied = {("bedrock", "us-east-1")}
         await wait_for(pilot, lambda: not app.live.loading_to_end and app.live.idle)
         assert not table.to_end and table.row_count < JOBS

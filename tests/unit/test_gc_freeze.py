@@ -4,9 +4,11 @@ QuietCollector: collects young garbage once the app is quiet, never sooner, neve
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import time
 import weakref
+from collections.abc import Iterator
 
 from tui.gc_freeze import QuietCollector, RowFreezer
 
@@ -102,6 +104,17 @@ def _young_cycles(count: int) -> weakref.ref:
     return weakref.ref(first)
 
 
+@contextlib.contextmanager
+def _running(collector: QuietCollector) -> Iterator[QuietCollector]:
+    """The collector started on a clean slate (nothing young left to collect), stopped after."""
+    collector.start()
+    gc.collect()
+    try:
+        yield collector
+    finally:
+        collector.stop()
+
+
 async def _until(condition, seconds: float = 10.0) -> None:  # noqa: ANN001 - a predicate
     deadline = time.monotonic() + seconds
     while not condition() and time.monotonic() < deadline:
@@ -109,39 +122,27 @@ async def _until(condition, seconds: float = 10.0) -> None:  # noqa: ANN001 - a 
 
 
 async def test_the_quiet_collector_collects_young_garbage_only_once_the_app_is_quiet() -> None:
-    collector = QuietCollector(quiet=1.0)
-    collector.start()
-    try:
-        gc.collect()
-        with _Collections() as collections:
-            node = _young_cycles(500)  # ~1,000-2,000 tracked objects: over the minimum, under the backstop
-            collector.poke()
-            await asyncio.sleep(0.05)
-            last_poke = time.monotonic()
-            collector.poke()  # more happened: the quiet moment starts again
-            assert node() is not None and collections.seen == []
-            await _until(lambda: node() is None)
-        assert node() is None
-        assert collections.seen and collections.seen[0][0] >= last_poke + 1.0
-    finally:
-        collector.stop()
+    with _running(QuietCollector(quiet=1.0)) as collector, _Collections() as collections:
+        node = _young_cycles(500)  # ~1,000-2,000 tracked objects: over the minimum, under the backstop
+        collector.poke()
+        await asyncio.sleep(0.05)
+        last_poke = time.monotonic()
+        collector.poke()  # more happened: the quiet moment starts again
+        assert node() is not None and collections.seen == []
+        await _until(lambda: node() is None)
+    assert node() is None
+    assert collections.seen and collections.seen[0][0] >= last_poke + 1.0
 
 
 async def test_the_quiet_collector_leaves_a_few_new_objects_and_does_nothing_unpoked() -> None:
-    collector = QuietCollector(quiet=0.05)
-    collector.start()
-    try:
-        gc.collect()
-        with _Collections() as collections:
-            few = _young_cycles(10)
-            collector.poke()
-            await asyncio.sleep(0.3)
-            assert few() is not None  # not worth a collection yet
-            many = _young_cycles(500)
-            await asyncio.sleep(0.3)  # nothing poked: no timer runs, nothing is collected
-            assert many() is not None and collections.seen == []
-    finally:
-        collector.stop()
+    with _running(QuietCollector(quiet=0.05)) as collector, _Collections() as collections:
+        few = _young_cycles(10)
+        collector.poke()
+        await asyncio.sleep(0.3)
+        assert few() is not None  # not worth a collection yet
+        many = _young_cycles(500)
+        await asyncio.sleep(0.3)  # nothing poked: no timer runs, nothing is collected
+        assert many() is not None and collections.seen == []
 
 
 def test_the_quiet_collector_raises_the_young_threshold_and_puts_it_back() -> None:
