@@ -212,7 +212,10 @@ class MonitorScreen(Screen[None]):
         self.live.refresh_now()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """p is `pause` while live and `resume` while paused: the footer names what it does."""
+        """p is `pause` while live and `resume` while paused: the footer names what it does.
+        `/` (a priority key) types a slash while the name box has the focus."""
+        if action == "filter_name":
+            return self.focused is not self.query_one("#name-filter", Input)
         if action == "pause":
             return not self.live.paused
         if action == "resume":
