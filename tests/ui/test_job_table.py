@@ -241,3 +241,19 @@ async def test_the_cursor_row_is_one_colour_on_the_cursor_in_every_theme() -> No
                 backgrounds = {segment.style.bgcolor for segment in strip}
                 assert len(colours) == 1 and len(backgrounds) == 1, (theme, cursor, colours)
                 assert colours != backgrounds, theme
+
+
+async def test_columns_fit_the_texts_of_the_rows_shown_and_grow_when_longer_ones_arrive() -> None:
+    """F19: names of 30 were cut to 20 for a MESSAGE blank on every row; a longer name that
+    arrives widens NAME (no row's name is cut while a column has blank width)."""
+    view = ListView([make_job(number, name=f"churn-notes-2026-11-30-{number:06d}") for number in range(20)])
+    async with TableApp(view).run_test(size=(100, 12)) as pilot:
+        table = pilot.app.query_one(JobTable)
+        await pilot.pause()
+        shown = lines(table)
+        assert "MESSAGE" not in shown[0] and "churn-notes-2026-11-30-000000" in shown[1]
+        longer = make_job(99, name="churn-notes-2026-11-30-rerun-099", status="Failed", message="boom")
+        with table.keeping_position():
+            view.jobs.insert(1, longer)
+        await pilot.pause()
+        assert "churn-notes-2026-11-30-rerun-099" in lines(table)[2]

@@ -105,3 +105,60 @@ def test_a_place_keeps_its_region_whole_where_the_column_is_narrow() -> None:
             text = place_text(profile, region, width)
             assert len(text) <= width, (profile, region, width, text)
     assert place_text("one-ro", "us-east-1", 12) != place_text("one-ro", "us-east-2", 12)
+
+
+def fitted(width: int, widest: dict[str, int], **options: object) -> dict[str, int]:
+    options = {"kinds": ALL_KINDS, "several_places": False} | options
+    return {column.key: column.width for column in layout(width, widest=widest, **options)}  # type: ignore[arg-type]
+
+
+def cut_while_blank(widths: dict[str, int], widest: dict[str, int]) -> tuple[set[str], set[str]]:
+    """(columns cut, measured columns wider than both their widest text and their title)."""
+    cut = {key for key, width in widths.items() if widest.get(key, 0) > width}
+    blank = {key for key, width in widths.items() if key in widest and widest[key] < width and width > len(key)}
+    return cut, blank
+
+
+@pytest.mark.parametrize("width", [80, 93, 120, 200, 250])
+def test_no_column_keeps_blank_width_while_another_is_cut(width: int) -> None:
+    """F19/F20: running rows (no message) and long names; regions 9 letters wide."""
+    widest = {"name": 47, "model": 41, "message": 0, "region": 9}
+    widths = fitted(width, widest, several_places=True)
+    cut, blank = cut_while_blank(widths, widest)
+    assert not (cut and blank), (width, widths)
+    assert GUTTER + sum(widths.values()) + len(widths) - 1 == width
+    assert "message" not in widths or not cut
+
+
+def test_a_name_gets_its_whole_width_before_message_and_region_take_slack() -> None:
+    """F19 at 120 columns with the pane (93 for the table): names of 30 are not cut to 20 for
+    a MESSAGE that is blank on every row, and REGION is as wide as its regions."""
+    widths = fitted(93, {"name": 30, "model": 41, "message": 0, "region": 9}, kinds=frozenset({JobKind.BEDROCK}))
+    assert widths["name"] == 30 and "message" not in widths  # MODEL is cut: a blank column would waste cells
+    roomy = fitted(140, {"name": 30, "model": 41, "message": 0}, kinds=frozenset({JobKind.BEDROCK}))
+    assert roomy["name"] == 30 and roomy["model"] == 41 and roomy["message"] >= len("MESSAGE")
+    failures = fitted(89, {"name": 39, "model": 44, "message": 167}, kinds=frozenset({JobKind.BEDROCK}))
+    assert "message" not in failures and failures["name"] >= 32  # the job line shows the cursor's message
+    places = fitted(140, {"name": 30, "model": 20, "message": 50, "region": 9}, several_places=True)
+    assert places["name"] == 30 and places["region"] == 9
+
+
+def test_at_250_columns_the_name_is_as_wide_as_its_longest_text_and_the_rest_goes_to_model_and_message() -> None:
+    """F20: NAME was 64 for names of 47 while MODEL and MESSAGE were cut."""
+    widest = {"name": 47, "model": 41, "message": 200, "region": 9}
+    widths = fitted(249, widest)
+    assert widths["name"] == 47 and widths["model"] == 41
+    assert widths["message"] == 249 - GUTTER - (len(widths) - 1) - sum(w for key, w in widths.items() if key != "message")
+
+
+def test_a_very_long_name_takes_what_the_other_columns_leave() -> None:
+    widths = fitted(249, {"name": 300, "model": 41, "message": 0, "region": 9})
+    assert "message" not in widths and widths["model"] == 41
+    assert widths["name"] == 249 - GUTTER - (len(widths) - 1) - sum(w for key, w in widths.items() if key != "name")
+
+
+@pytest.mark.parametrize("width", range(80, 140))
+def test_the_bar_and_the_year_come_whole_or_not_at_all(width: int) -> None:
+    """A DONE column of 10 showed ` 23%` and 6 blank cells while NAME and MODEL were cut."""
+    widths = fitted(width, {"name": 47, "model": 41, "message": 0}, kinds=frozenset({JobKind.BEDROCK}))
+    assert widths["progress"] in (5, 11) and widths.get("created", 11) in (11, 16), widths

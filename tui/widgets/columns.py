@@ -7,7 +7,7 @@ measures the others. Every string that came from AWS goes through `tui.sanitize.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -64,8 +64,16 @@ _GROWTH = (
     ("model", 40),
     ("name", 64),
 )
-"""Where spare cells go, in order, up to each width; what is left goes to MESSAGE (uncapped),
-or to NAME when MESSAGE is not shown, so no cell stays empty while a column is cut."""
+"""Where spare cells go, in order, up to each width (and never past the widest text of the
+column, when the rows are known: see `layout`)."""
+
+MEASURED = ("model", "region", "message", "name")
+"""The columns whose width follows their texts (`widest_texts`; the others have fixed texts),
+in the order they take the cells left after `_GROWTH` (NAME has had 64 by then)."""
+_WHOLE = ("progress", "created")
+"""Columns that change form at their `_GROWTH` width (the bar, the year): they grow to it
+whole or not at all, so no cell is left blank beside the short form."""
+_MEASURE_LIMIT = 400  # cells: wider than any terminal; a long message is measured no further
 
 
 def layout(
@@ -75,6 +83,7 @@ def layout(
     several_places: bool,
     several_accounts: bool = False,
     wanted: list[str] | None = None,
+    widest: Mapping[str, int] | None = None,
 ) -> tuple[Column, ...]:
     """Fixed widths for `width` cells: drop the least useful columns until the rest fit.
 
@@ -83,31 +92,83 @@ def layout(
     kinds in one table, the region column several profiles or regions, the account column
     several accounts. `wanted` (from the config file) names and orders the columns instead,
     each shown whatever the rows (width permitting).
+
+    `widest` (from `widest_texts`, once rows are shown) is the widest text of each measured
+    column: no column is wider than its texts while another is cut. A column whose texts are
+    narrower than its minimum gives the cells back (a 9-letter region takes 9 cells); one
+    blank on every row shown keeps its title's width, and goes while another column is cut;
+    MESSAGE goes while NAME is cut (the cursor's job line shows the message whole). Spare
+    cells go by `_GROWTH`, then to each column still cut (in `MEASURED` order); what is left
+    goes to MESSAGE (or NAME when MESSAGE is not shown).
     """
+    widest = widest or {}
     by_key = {spec.key: spec for spec in _SPECS}
     specs = [by_key[key] for key in wanted or () if key in by_key]
     if not specs:
         specs = [spec for spec in _SPECS if _applies(spec.key, kinds, several_places, several_accounts)]
+    widths = _fit(width, specs, widest)
+    cut = {key for key, cells in widths.items() if widest.get(key, 0) > cells}
+    if cut:  # no blank column while one is cut, and no MESSAGE while NAME is (the job line shows it whole)
+        drop = {key for key, seen in widest.items() if seen == 0} | ({"message"} if "name" in cut else set())
+        specs = [spec for spec in specs if spec.key not in drop] or specs
+        widths = _fit(width, specs, widest)
+    return tuple(
+        Column(spec.key, spec.short if spec.short and widths[spec.key] < len(spec.title) else spec.title, widths[spec.key])
+        for spec in specs
+        if spec.key in widths
+    )
+
+
+def _fit(width: int, specs: list[_Spec], widest: Mapping[str, int]) -> dict[str, int]:
+    """The widths of the columns of `specs` that fit in `width` (see `layout`)."""
     chosen = list(specs)
 
+    def least(spec: _Spec) -> int:
+        seen = widest.get(spec.key)
+        return spec.minimum if seen is None else min(spec.minimum, max(seen, len(spec.short or spec.title)))
+
     def needed(columns: list[_Spec]) -> int:
-        return GUTTER + sum(spec.minimum for spec in columns) + max(0, len(columns) - 1)
+        return GUTTER + sum(least(spec) for spec in columns) + max(0, len(columns) - 1)
 
     while len(chosen) > 1 and needed(chosen) > width:
         chosen.remove(max(chosen, key=lambda spec: spec.keep))
-    widths = {spec.key: spec.minimum for spec in chosen}
+    widths = {spec.key: least(spec) for spec in chosen}
     spare = max(0, width - needed(chosen))
-    for key, target in _GROWTH:
+    growth = [(key, min(target, widest.get(key, target))) for key, target in _GROWTH]
+    for key, target in growth + [(key, widest[key]) for key in MEASURED if key in widest]:
         if key in widths and spare > 0:
             grow = max(0, min(spare, target - widths[key]))
+            if key in _WHOLE and grow < target - widths[key]:
+                continue
             widths[key] += grow
             spare -= grow
     flexible = "message" if "message" in widths else "name" if "name" in widths else chosen[0].key
     widths[flexible] += spare
-    return tuple(
-        Column(spec.key, spec.short if spec.short and widths[spec.key] < len(spec.title) else spec.title, widths[spec.key])
-        for spec in chosen
-    )
+    return widths
+
+
+def widest_texts(jobs: Iterable[Job], widest: Mapping[str, int] | None = None) -> dict[str, int]:
+    """The widest uncut text of each `MEASURED` column over `jobs` (and `widest`, what was
+    measured before), in cells: what `layout` fits the columns to. Runs over the rows on
+    screen when they change: a few cheap measures a row (a place once per source)."""
+    found = dict.fromkeys(MEASURED, 0) | dict(widest or {})
+    model, region, message, name = (found[key] for key in MEASURED)
+    places: dict[str, int] = {}
+    for job in jobs:
+        model = max(model, _text_cells(short_model(job.model)))
+        message = max(message, _text_cells(message_text(job)))
+        name = max(name, _text_cells(job.name))
+        if job.source not in places:
+            profile, place, _kind = split_source_id(job.source) or ("", "", "")
+            places[job.source] = cell_len(place_text(clean(profile), clean(place), _MEASURE_LIMIT))
+    region = max(region, *places.values()) if places else region
+    return dict(zip(MEASURED, (model, region, message, name)))
+
+
+def _text_cells(text: str) -> int:
+    """Cells of `text` as `clean` shows it (up to `_MEASURE_LIMIT`)."""
+    return len(text) if len(text) <= _MEASURE_LIMIT and text.isascii() and text.isprintable() \
+        else cell_len(clean(text, _MEASURE_LIMIT))
 
 
 def sort_word(key: str) -> str:

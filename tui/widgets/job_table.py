@@ -33,6 +33,7 @@ from ..sanitize import clean
 from ..timefmt import Zone
 from .columns import (
     GUTTER, Column, cell_text, column_offset, duration_text, fit_cells, fit_pieces, layout, message_text, sorted_title,
+    widest_texts,
 )
 from .contrast import readable_style
 
@@ -227,6 +228,9 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._warmed_top: int | None = None
         self._styles: dict[bool, LineStyles] = {}
         self._layout_key: tuple[object, ...] = ()
+        self._widest: tuple[tuple[str, int], ...] = ()
+        self._widest_seen: tuple[int, ...] = ()
+        self._updates = 0  # data updates (`keeping_position`): the rows on screen may read otherwise
         self._columns: tuple[Column, ...] = ()
         self._now = clock()
         self._paint_frame = self._frame()
@@ -254,6 +258,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.several_places = several_places
         self.to_end = False
         self._flashed.clear()
+        self._widest, self._widest_seen = (), ()
         self.set_reactive(JobTable.cursor, 0)
         self._cursor_moved = False
         self._update_virtual_size()
@@ -284,6 +289,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         cursor_arn = None if fresh else self._arn_at(old_cursor)
         top_arn = self._arn_at(old_top)
         yield
+        self._updates += 1
         count = len(self._view) if self._view is not None else 0
         cursor = self._find(cursor_arn, old_cursor, count)
         top = 0 if old_top == 0 else self._find(top_arn, old_top, count)
@@ -528,26 +534,43 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         if overflows:
             self.vertical_scrollbar.window_virtual_size = size.height
 
-    def _layout(self, width: int) -> tuple[Column, ...]:
-        key = (width, self.kinds, self.several_places, self.several_accounts)
+    def _layout(self, width: int, top: int) -> tuple[Column, ...]:
+        widest = self._widest_shown(top)
+        key = (width, self.kinds, self.several_places, self.several_accounts, widest)
         if key != self._layout_key:
             self._layout_key = key
             self._columns = layout(
-                key[0],
+                width,
                 kinds=self.kinds,
                 several_places=self.several_places,
                 several_accounts=self.several_accounts,
                 wanted=self._wanted_columns,
+                widest=dict(widest) if widest else None,
             )
         return self._columns
 
+    def _widest_shown(self, top: int) -> tuple[tuple[str, int], ...]:
+        """The widest texts of the rows this view has shown (`columns.widest_texts`), which
+        the columns are fitted to. They only grow, so columns do not shift back and forth
+        while scrolling; measured only when other rows are on screen or the data changed
+        (a cursor move inside the screen measures nothing)."""
+        view = self._view
+        if view is None or not len(view):
+            return self._widest
+        seen = (top, len(view), self.data_height, self._updates)
+        if seen != self._widest_seen:
+            self._widest_seen = seen
+            rows = (view[index] for index in range(top, min(len(view), top + self.data_height)))
+            self._widest = tuple(widest_texts(rows, dict(self._widest)).items())
+        return self._widest
+
     def _frame(self) -> tuple[int, tuple[Column, ...], int, int, bool]:
         """What every line of one paint shares: width, columns, top row, height, focus."""
-        width = self.scrollable_content_region.width
+        width, top = self.scrollable_content_region.width, self.scroll_offset.y
         return (
             width,
-            self._layout(width),
-            self.scroll_offset.y,
+            self._layout(width, top),
+            top,
             self.size.height,
             self.has_focus,
         )
