@@ -12,6 +12,7 @@ import json
 import logging
 import sys
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import botocore.exceptions as bx
 import botocore.session
@@ -164,7 +165,7 @@ def classify(exc: BaseException, profile: str | None = None) -> Problem:
             "it will retry; check the endpoint if this persists.",
         )
     if isinstance(exc, _NETWORK_ERRORS) or _is_aiohttp_client_error(exc):
-        return Problem(ProblemKind.NETWORK, f"Cannot reach {_endpoint(exc)}: check the network, proxy or VPN; batchtop keeps retrying.")
+        return Problem(ProblemKind.NETWORK, f"Cannot reach {_endpoint(exc)}: check the network, proxy or VPN; retrying.")
     return Problem(ProblemKind.SERVICE, f"Unexpected error ({type(exc).__name__}: {_detail(exc)}): batchtop will retry.")
 
 
@@ -246,16 +247,31 @@ def _retry_after(metadata: dict) -> float | None:
 
 
 def _endpoint(exc: BaseException) -> str:
-    """The endpoint the failed call was going to, as precisely as the exception knows it."""
+    """The endpoint the failed call was going to, as precisely as the exception knows it:
+    host and port (`127.0.0.1:1`), not the request's URL, whose path and query string would
+    push the advice after it off a status line."""
     kwargs = getattr(exc, "kwargs", None)
     if isinstance(kwargs, dict) and kwargs.get("endpoint_url"):
-        return _detail(kwargs["endpoint_url"])
+        return _detail(_host_and_port(str(kwargs["endpoint_url"])))
     host = getattr(exc, "host", None)
     if host:
         return _detail(f"{host}:{getattr(exc, 'port', '')}".rstrip(":"))
     if isinstance(exc, asyncio.TimeoutError):
         return "the AWS endpoint (timed out)"
     return f"the AWS endpoint ({_detail(exc) or type(exc).__name__})"
+
+
+def _host_and_port(url: str) -> str:
+    """`host:port` of `url` (no scheme, user, path or query), or `url` when it has no host."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a malformed port or address: say what there is
+        return url
+    if not parts.hostname:
+        return url
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{host}:{port}" if port else host
 
 
 def _detail(value: object) -> str:

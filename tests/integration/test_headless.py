@@ -166,7 +166,7 @@ def test_ls_unreachable_endpoint_exits_1_without_traceback(aws_env):
     env = {**aws_env, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}"}
     result = run_cli(env, "ls", "--source", "bedrock")
     assert result.returncode == 1
-    assert f"Cannot reach http://127.0.0.1:{port}" in result.stderr
+    assert f"Cannot reach 127.0.0.1:{port}: check the network" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -156,7 +156,7 @@ def test_other_client_errors_quote_the_service_and_sanitize_it():
 @pytest.mark.parametrize(
     ("exc", "endpoint"),
     [
-        (bx.EndpointConnectionError(endpoint_url="http://127.0.0.1:9"), "http://127.0.0.1:9"),
+        (bx.EndpointConnectionError(endpoint_url="http://127.0.0.1:9"), "127.0.0.1:9"),
         (bx.ConnectTimeoutError(endpoint_url="https://bedrock.us-east-1.amazonaws.com"), "bedrock.us-east-1"),
         (connector_error(), "bedrock.eu-west-1.amazonaws.com:443"),
         (asyncio.TimeoutError(), "timed out"),
@@ -169,6 +169,23 @@ def test_network_errors_name_the_endpoint(exc, endpoint):
     assert problem.kind == "network"
     assert problem.message.startswith("Cannot reach ")
     assert endpoint in problem.message
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("http://127.0.0.1:1/model-invocation-jobs?sortBy=CreationTime&sortOrder=Descending&maxResults=100", "127.0.0.1:1"),
+        ("https://user:secret@bedrock.us-east-1.amazonaws.com/model-invocation-jobs?nameContains=x", "bedrock.us-east-1.amazonaws.com"),
+        ("http://[::1]:4566/", "[::1]:4566"),
+        ("http://host\x1b[31m:99999/x", "http://host:99999/x"),
+    ],
+    ids=["request-url", "user-and-query", "ipv6", "bad-port"],
+)
+def test_cannot_reach_names_host_and_port_only_so_the_advice_fits(url, said):
+    """F24: the request URL with its query string pushed the advice off the status line."""
+    message = classify(bx.EndpointConnectionError(endpoint_url=url), None).message
+    assert message == f"Cannot reach {said}: check the network, proxy or VPN; retrying."
+    assert len("⚠ " + message) <= 78 or said.startswith("bedrock.")  # the table's line at 80 columns
 
 
 @pytest.mark.parametrize(
@@ -193,7 +210,7 @@ def test_a_call_nobody_answered_says_for_how_long():
     assert problem.message.startswith("No answer from the AWS endpoint for 12 s: ")
     read = classify(bx.ReadTimeoutError(endpoint_url="https://personalize.eu-west-1.amazonaws.com"), "dev")
     assert read.kind == "network"
-    assert read.message.startswith("No answer from https://personalize.eu-west-1.amazonaws.com in time (read timeout)")
+    assert read.message.startswith("No answer from personalize.eu-west-1.amazonaws.com in time (read timeout)")
 
 
 def test_an_oversized_body_is_its_own_sentence():
