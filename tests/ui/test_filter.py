@@ -46,7 +46,7 @@ async def test_rows_narrow_as_you_type_and_esc_restores_them_without_a_list_call
         assert list_calls(emulator) == calls  # typing and Esc fetched nothing
 
 
-async def test_esc_after_a_service_filter_brings_back_every_loaded_page_without_listing_them_again(make_app, emulator) -> None:
+async def test_esc_after_a_service_filter_brings_back_every_loaded_page_and_the_cursor_without_listing_them_again(make_app, emulator) -> None:
     app = make_app(kinds=["bedrock"], interval=600.0)
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.table
@@ -58,16 +58,40 @@ async def test_esc_after_a_service_filter_brings_back_every_loaded_page_without_
         word = table.view[len(before) // 2].name.split("-")[0]
 
         await pilot.press("slash", *word, "enter")  # Enter: the service filters (nameContains)
-        await wait_for(pilot, lambda: app.live.engine.filters.name == word and app.live.idle and table.row_count > 0)
+        await wait_for(pilot, lambda: app.live.engine.filters.name == word and app.live.idle and table.row_count > 1)
         assert len(arns(table)) < len(before)
         calls = list_calls(emulator)
+        await pilot.press("j")  # the second match: not the first row once every row is back
+        job = table.current_job
 
         await pilot.press("escape")
         assert app.live.engine.filters.name == ""
         assert arns(table) == before  # at once, before any answer
+        assert table.current_job is not None and table.current_job.arn == job.arn  # the cursor kept its job
         await wait_for(pilot, lambda: app.live.idle and list_calls(emulator) > calls)
         assert list_calls(emulator) == calls + 1  # the first page, to bring the rows up to date
         assert set(before) <= set(arns(table))
+        assert table.current_job.arn == job.arn
+
+
+async def test_esc_after_a_service_filter_that_found_a_job_not_loaded_goes_back_to_the_job_before_it(make_app, world) -> None:
+    app = make_app(kinds=["bedrock"], interval=600.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
+        assert not table.view.all_loaded
+        await pilot.press("j", "j", "j")
+        before = table.current_job
+        jobs = world.jobs("bedrock")
+        unseen = next(
+            job["jobName"] for job in jobs
+            if table.view.index_of(job["jobArn"]) is None and sum(job["jobName"] in other["jobName"] for other in jobs) == 1
+        )  # fmt: skip
+
+        await pilot.press("slash", *unseen, "enter")  # the service finds it; the loaded rows do not hold it
+        await wait_for(pilot, lambda: app.live.engine.filters.name == unseen and app.live.idle and table.row_count > 0)
+        await pilot.press("escape")
+        assert table.current_job is not None and table.current_job.arn == before.arn
 
 
 async def test_a_pattern_of_any_characters_is_literal_and_shown_inert(make_app, emulator) -> None:

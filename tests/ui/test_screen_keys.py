@@ -114,23 +114,3 @@ async def test_a_lone_exclamation_mark_filters_nothing(make_app) -> None:
         await pilot.press(*word)  # `!word` narrows as before
         assert app.table.row_count == sum(word not in name for name in names)
         assert f'loaded names ~ "!{word}"' in header(app)
-
-
-async def test_esc_after_a_service_filter_puts_the_cursor_back_on_its_job(make_app) -> None:
-    app = make_app(kinds=["bedrock"], interval=600.0)
-    async with app.run_test(size=(80, 24)) as pilot:
-        table = app.table
-        await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
-        await pilot.press("end")
-        await wait_for(pilot, lambda: table.view.all_loaded and app.live.idle, timeout=30)
-        await pilot.press("home", "j", "j")
-        job = table.view[table.row_count // 2]
-
-        await pilot.press("slash", *job.name, "enter")  # Enter: the service filters (nameContains)
-        await wait_for(pilot, lambda: app.live.engine.filters.name == job.name and app.live.idle and table.row_count > 0)
-        assert table.current_job.arn == job.arn
-        await pilot.press("escape")
-        assert table.row_count > 100
-        assert table.current_job.arn == job.arn  # where it was, as after Esc on an as-you-type filter
-        await wait_for(pilot, lambda: app.live.idle)
-        assert table.current_job.arn == job.arn

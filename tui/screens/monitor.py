@@ -59,7 +59,8 @@ class MonitorScreen(Screen[None]):
         self._narrowed: NarrowedView | None = None
         """`/` as you type: the loaded rows whose name matches (None: no narrowing)."""
         self._before_filters: str | None = None
-        """The cursor's job when a name or status filter was set: Esc comes back to it."""
+        """The cursor's job when `/` or `f` opened on the unfiltered rows: Esc after a service
+        or status filter comes back to it when the filter's own rows are not among those."""
         self._link = ScreenLink(live, self._live_changed, self._keeping_position)
 
     def compose(self) -> ComposeResult:
@@ -237,6 +238,7 @@ class MonitorScreen(Screen[None]):
         """`/` (a priority key: run before the keys behind it are passed on) focuses the box
         at once, not a message later, so every key of a burst (`/doc` typed fast or sent by
         tmux) goes into it and none reaches the table (`d` would open the detail)."""
+        self._remember_position()
         name_filter = self.query_one("#name-filter", Input)
         name_filter.value = self._narrowed.pattern if self._narrowed is not None else self.engine.filters.name
         name_filter.add_class("-shown")
@@ -301,7 +303,15 @@ class MonitorScreen(Screen[None]):
                 if self.table.go_to(arn):
                     break
 
+    def _remember_position(self) -> None:
+        """A filter is about to be set on the unfiltered rows: remember the cursor's job."""
+        filters = self.engine.filters
+        if not (filters.name or filters.status) and self._narrowed is None:
+            job = self.table.current_job
+            self._before_filters = job.arn if job is not None else None
+
     def action_filter_status(self) -> None:
+        self._remember_position()
         statuses = viewmodel.status_choices({state.key.kind for state in self.engine.states})
 
         def picked(status: str | None) -> None:
@@ -312,10 +322,6 @@ class MonitorScreen(Screen[None]):
 
     def apply_filters(self, filters: Filters) -> None:
         """New filters list again from the first page."""
-        current = self.engine.filters
-        if not (current.name or current.status):
-            job = self.table.current_job
-            self._before_filters = job.arn if job is not None else None
         self.live.set_filters(filters)
         self._show_source(self._shown)
 
