@@ -35,7 +35,7 @@ def stop_refusal(job: Job, allow_stop: bool) -> str | None:
 
 
 class ConfirmStopScreen(ModalScreen[bool]):
-    """Stop (y) or Cancel (n, Esc, ctrl+c). Cancel has the focus, so Enter alone never stops."""
+    """Stop (y) or Cancel (n, q, Esc, ctrl+c). Cancel has the focus, so Enter alone never stops."""
 
     CSS_PATH = stylesheet("dialogs.tcss")
     VERTICAL_BREAKPOINTS = SHORT_DIALOG
