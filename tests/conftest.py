@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 
 import pytest
 
@@ -41,6 +42,20 @@ def local_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     for name, folder in folders.items():
         monkeypatch.setenv(name, folder)
     return folders
+
+
+@pytest.fixture
+def in_kolkata():
+    """The machine's local zone is IST (UTC+05:30, no daylight saving) for this test."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Kolkata"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .timefmt import ZONES
 
 KINDS = ("bedrock", "personalize", "segment", "sagemaker", "all")
 FORMATS_LS = ("table", "json", "jsonl", "csv")
@@ -52,6 +53,9 @@ def _add_global_flags(parser: argparse.ArgumentParser, *, subcommand: bool = Fal
     parser.add_argument("--source", choices=KINDS, default=default, help="which job kinds to watch (default: all)")
     parser.add_argument(
         "--config", default=default, metavar="PATH", help="config file (default: see `batchtop config path`)"
+    )
+    parser.add_argument(
+        "--timezone", choices=ZONES, default=default, help="the zone of every time shown and written (default: local)"
     )
 
 

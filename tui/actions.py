@@ -134,7 +134,8 @@ class JobActions:
         from .export import default_export_path, export_rows
 
         default = default_export_path(self.live.clock().astimezone(), "csv")
-        self.app.push_screen(ExportScreen(default, lambda path, fmt: export_rows(jobs, path, fmt)))  # type: ignore[arg-type]
+        zone = self.live.settings.timezone
+        self.app.push_screen(ExportScreen(default, lambda path, fmt: export_rows(jobs, path, fmt, zone=zone)))  # type: ignore[arg-type]
 
     def stop(self, job: Job, after: Callable[[], None] | None = None) -> None:
         """`x`: refuse with a sentence, or ask, then stop; `after` runs once AWS has answered."""

@@ -46,6 +46,7 @@ _FLAGS = {
     "allow_stop": "--allow-stop",
     "notify": "--notify",
     "toasts": "--toasts",
+    "timezone": "--timezone",
 }
 
 
@@ -185,7 +186,10 @@ toasts = "marked"
 # Allow `x` to stop Bedrock and SageMaker jobs (it always asks for confirmation first).
 allow_stop = false
 
-# The time zone of every time shown (table, detail, ls, export): "local" or "utc".
+# The time zone of every time shown (table, detail, ls, export): "local" or "utc"
+# (`--timezone` for one run). Screens and `ls`'s table read `2025-06-01 17:33` and name the
+# zone once (the header, `CREATED (IST)`); `ls` JSON/CSV and the export write ISO 8601 with
+# the zone's offset, `2025-06-01T17:33:05.120+05:30` (`+00:00` in UTC).
 timezone = "local"
 
 # Jobs kept in the local cache for instant restarts (`batchtop cache path`); past this
@@ -295,6 +299,7 @@ def merge_flags(settings: Settings, args: object) -> Settings:
         "allow_stop": getattr(args, "allow_stop", None),
         "notify": getattr(args, "notify", None),
         "toasts": getattr(args, "toasts", None),
+        "timezone": getattr(args, "timezone", None),
     }
     updates = {key: value for key, value in given.items() if value is not None}
     if not updates:

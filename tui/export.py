@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Literal
 
 from .models import Job
-from .output import EXPORT_CSV_COLUMNS, write_export
+from .output import write_export
+from .timefmt import Zone
 
 ExportFormat = Literal["csv", "json"]
-
-CSV_FIELDS = EXPORT_CSV_COLUMNS
 
 
 class ExportError(Exception):
@@ -29,8 +28,9 @@ def default_export_path(now: dt.datetime, fmt: ExportFormat, directory: Path | N
     return (directory or Path.cwd()) / f"batchtop-export-{now:%Y%m%d-%H%M%S}.{fmt}"
 
 
-def export_rows(jobs: Iterable[Job], path: Path, fmt: ExportFormat, *, overwrite: bool = False) -> int:
-    """Write `jobs` to `path` as CSV or JSON; return how many rows were written.
+def export_rows(jobs: Iterable[Job], path: Path, fmt: ExportFormat, *, zone: Zone, overwrite: bool = False) -> int:
+    """Write `jobs` to `path` as CSV or JSON, times in `zone` (the monitor's); return how many
+    rows were written.
 
     Refuses to replace an existing file unless `overwrite`. Raises ExportError.
     """
@@ -49,7 +49,7 @@ def export_rows(jobs: Iterable[Job], path: Path, fmt: ExportFormat, *, overwrite
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with file:
-            return write_export(file, fmt, jobs)
+            return write_export(file, fmt, jobs, zone)
     except BaseException as exc:
         if not overwrite:  # remove the half-written file we created; never a file that was there
             path.unlink(missing_ok=True)

@@ -16,19 +16,20 @@ One policy, whatever the way out (DESIGN.md, "Output policy"):
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TextIO
 
 from pydantic import TypeAdapter
 from rich.cells import set_cell_size
 
-from .console_url import console_url, parse_arn
-from .models import Job, JobDetail, SourceKey
+from .console_url import console_url
+from .models import Job, JobDetail, SourceKey, split_source_id
 from .records import csv_columns, flat_record, job_record
 from .sanitize import clean, is_invisible
+from .timefmt import Zone, format_time, iso_time, zone_name
+from .widgets.columns import arn_account, cell_len, middle_cut, status_text
 
 # ---------------------------------------------------------------- JSON
 
@@ -61,34 +62,17 @@ def inert_json(value: object, *, indent: int | None = None) -> str:
 # ---------------------------------------------------------------- records
 
 
-def utc_iso(moment: dt.datetime | None) -> str | None:
-    """ISO 8601 in UTC with a `Z`, as scripts like it."""
-    return None if moment is None else moment.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+def output_record(job: Job, zone: Zone) -> dict[str, Any]:
+    """A job as `ls` (JSON, JSON Lines, CSV) and the export write it: where it lives (its
+    profile, null for the default chain, its region and account) and its times in ISO 8601 in
+    `zone` with their offset (`timefmt.iso_time`)."""
+    profile, region, _kind = split_source_id(job.source) or (None, None, None)
+    place = {"profile": None if profile == "default" else profile, "region": region, "account": arn_account(job.arn) or None}
+    return job_record(job, place, lambda at: iso_time(at, zone))
 
 
-def offset_iso(moment: dt.datetime | None) -> str | None:
-    """ISO 8601 keeping the time's own UTC offset, as the export writes it."""
-    return None if moment is None else moment.isoformat()
-
-
-def arn_account(arn: str) -> str | None:
-    """The account id a well-formed ARN names; None for anything else."""
-    parts = parse_arn(arn)
-    return parts.account if parts else None
-
-
-def ls_record(key: SourceKey, job: Job) -> dict[str, Any]:
-    """A job as `batchtop ls` writes it: its profile, region and account, times in UTC."""
-    return job_record(job, {"profile": key.profile, "region": key.region, "account": arn_account(job.arn)}, utc_iso)
-
-
-def export_record(job: Job) -> dict[str, Any]:
-    """A job as the export writes it: its source id and account, each time with its own offset."""
-    return job_record(job, {"source": job.source, "account": arn_account(job.arn)}, offset_iso)
-
-
-LS_CSV_COLUMNS = csv_columns(["profile", "region", "account"])
-EXPORT_CSV_COLUMNS = csv_columns(["source", "account"], notes=False)
+CSV_COLUMNS = csv_columns(["profile", "region", "account"])
+"""The CSV header of `ls --format csv` and of the export: one set of names for both."""
 
 
 # ---------------------------------------------------------------- CSV
@@ -112,7 +96,7 @@ def csv_cell(value: object) -> object:
 
 
 class RecordWriter:
-    """Writes records (from `ls_record` / `export_record`) to a text stream as rows arrive."""
+    """Writes records (from `output_record`) to a text stream as rows arrive."""
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
@@ -153,19 +137,18 @@ class JsonArrayWriter(RecordWriter):
 
 
 class CsvWriter(RecordWriter):
-    """A header, then one row per record (`records_*` flattened, notes joined), cells guarded."""
+    """`CSV_COLUMNS`, then one row per record (`records_*` flattened, notes joined), cells guarded."""
 
-    def __init__(self, out: TextIO, columns: Sequence[str]) -> None:
+    def __init__(self, out: TextIO) -> None:
         super().__init__(out)
-        self.columns = tuple(columns)
         self._csv = csv.writer(out, lineterminator="\n")
 
     def begin(self) -> None:
-        self._csv.writerow(self.columns)
+        self._csv.writerow(CSV_COLUMNS)
 
     def _write(self, record: Mapping[str, Any]) -> None:
         flat = flat_record(record)
-        self._csv.writerow([csv_cell(flat.get(column)) for column in self.columns])
+        self._csv.writerow([csv_cell(flat.get(column)) for column in CSV_COLUMNS])
 
 
 def progress_text(job: Job) -> str:
@@ -179,24 +162,31 @@ def progress_text(job: Job) -> str:
 
 
 class TableWriter:
-    """`ls`'s fixed-width table: every value cleaned and fitted to its column, the ARN last.
+    """`ls`'s fixed-width table, read like the monitor's: times in the configured zone, named
+    once in the CREATED title; STATUS the phase (`✖ failed`, one vocabulary for every
+    service; the raw status is in the JSON and CSV); names cut in the middle, keeping the end
+    that tells runs apart. Every value is cleaned and fitted to its column, the ARN last.
 
     The header waits for the first row (or the end): by then `ls` knows whether the rows
     span several accounts, and adds an ACCOUNT column if they do.
     """
 
-    COLUMNS = (("CREATED (UTC)", 16), ("KIND", 11), ("REGION", 14), ("STATUS", 18), ("PROGRESS", 18), ("NAME", 40))
+    COLUMNS = (("KIND", 11), ("REGION", 14), ("STATUS", 15), ("PROGRESS", 18), ("NAME", 40))
+    CREATED_WIDTH = 16  # `2025-06-01 12:03`
     ARN_MAX = 300
 
-    def __init__(self, out: TextIO, *, several_profiles: bool = False) -> None:
+    def __init__(self, out: TextIO, zone: Zone, *, several_profiles: bool = False) -> None:
         self.out = out
+        self.zone = zone
         self.several_profiles = several_profiles
         self.several_accounts = False
         self._begun = False
+        created = f"CREATED ({zone_name(zone)})"
+        self._created = (created, max(self.CREATED_WIDTH, cell_len(created)))
 
     @property
     def columns(self) -> list[tuple[str, int]]:
-        columns = list(self.COLUMNS)
+        columns = [self._created, *self.COLUMNS]
         if self.several_accounts:
             columns.insert(2, ("ACCOUNT", 12))
         if self.several_profiles:
@@ -208,11 +198,9 @@ class TableWriter:
 
     def write(self, key: SourceKey, job: Job) -> None:
         self._header()
-        created = job.created.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M") if job.created else "?"
-        status = job.status or "?"
-        if job.notes:
-            status = f"{status} (!)"
-        values = [created, job.kind.value, key.region, status, progress_text(job), job.name]
+        status = status_text(job.phase) + (" (!)" if job.notes else "")
+        name = middle_cut(clean(job.name), self.columns[-1][1])
+        values = [format_time(job.created, self.zone), job.kind.value, key.region, status, progress_text(job), name]
         if self.several_accounts:
             values.insert(2, arn_account(job.arn) or "?")
         if self.several_profiles:
@@ -233,13 +221,14 @@ class TableWriter:
 
 
 class LsRows:
-    """What `ls` writes to: rows as (source key, job), in any of its formats."""
+    """What `ls` writes to: rows as (source key, job), in any of its formats, times in `zone`."""
 
     FORMATS = ("table", "json", "jsonl", "csv")
 
-    def __init__(self, fmt: str, out: TextIO, *, several_profiles: bool = False) -> None:
-        self.table = TableWriter(out, several_profiles=several_profiles) if fmt == "table" else None
-        self.records = None if self.table else record_writer(fmt, out, LS_CSV_COLUMNS)
+    def __init__(self, fmt: str, out: TextIO, zone: Zone, *, several_profiles: bool = False) -> None:
+        self.zone = zone
+        self.table = TableWriter(out, zone, several_profiles=several_profiles) if fmt == "table" else None
+        self.records = None if self.table else record_writer(fmt, out)
 
     def begin(self) -> None:
         (self.table or self.records).begin()  # type: ignore[union-attr]
@@ -254,29 +243,30 @@ class LsRows:
         if self.table is not None:
             self.table.write(key, job)
         else:
-            self.records.write(ls_record(key, job))  # type: ignore[union-attr]
+            self.records.write(output_record(job, self.zone))  # type: ignore[union-attr]
 
     def end(self) -> None:
         (self.table or self.records).end()  # type: ignore[union-attr]
 
 
-def record_writer(fmt: str, out: TextIO, csv_columns: Sequence[str]) -> RecordWriter:
-    """The writer for `fmt`: "json" (an array), "jsonl" or "csv" (with `csv_columns`)."""
+def record_writer(fmt: str, out: TextIO) -> RecordWriter:
+    """The writer for `fmt`: "json" (an array), "jsonl" or "csv" (with `CSV_COLUMNS`)."""
     if fmt == "json":
         return JsonArrayWriter(out)
     if fmt == "jsonl":
         return JsonLinesWriter(out)
     if fmt == "csv":
-        return CsvWriter(out, csv_columns)
+        return CsvWriter(out)
     raise ValueError(f"unknown format {fmt!r}: use json, jsonl or csv")
 
 
-def write_export(out: TextIO, fmt: str, jobs: Iterable[Job]) -> int:
-    """The export (`ctrl+s`): `jobs` as CSV or a JSON array; returns how many were written."""
-    writer = record_writer(fmt, out, EXPORT_CSV_COLUMNS)
+def write_export(out: TextIO, fmt: str, jobs: Iterable[Job], zone: Zone) -> int:
+    """The export (`ctrl+s`): `jobs` as CSV or a JSON array, the same records as `ls`'s, times
+    in `zone`; returns how many were written."""
+    writer = record_writer(fmt, out)
     writer.begin()
     for job in jobs:
-        writer.write(export_record(job))
+        writer.write(output_record(job, zone))
     writer.end()
     return writer.count
 

@@ -1,6 +1,8 @@
-"""One way to write a time and a duration, everywhere a person reads one (table, detail, `ls`,
-export): `2025-06-01 12:03` in one zone, chosen once (`timezone = "local" | "utc"`) and named
-once (the monitor's header), and durations as `45s`, `12m`, `3h22m`, `2d04h`.
+"""One way to write a time and a duration, everywhere a person reads one (table, detail, `ls`):
+`2025-06-01 12:03` in one zone, chosen once (`timezone = "local" | "utc"`) and named once (the
+monitor's header, `ls`'s CREATED column), and durations as `45s`, `12m`, `3h22m`, `2d04h`.
+One way for scripts (`ls` JSON/CSV, the export): ISO 8601 in the same zone with its numeric
+offset, `2025-06-01T17:33:05.120+05:30`.
 
 Pure functions, no Textual: the headless commands use them too.
 """
@@ -32,15 +34,22 @@ def zone_name(zone: Zone, at: dt.datetime | None = None) -> str:
     return f"UTC{offset[:3]}:{offset[3:]}" if offset else "local time"
 
 
-def format_time(at: dt.datetime | None, zone: Zone = "local", *, seconds: bool = False) -> str:
-    """`2025-06-01 12:03` (`12:03:05` with `seconds`) in `zone`; `—` when unknown.
+def in_zone(at: dt.datetime, zone: Zone) -> dt.datetime:
+    """`at` in `zone`; a naive time is taken as UTC (the services send UTC)."""
+    return (at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)).astimezone(zone_info(zone))
 
-    A naive time is taken as UTC (the services send UTC)."""
+
+def format_time(at: dt.datetime | None, zone: Zone = "local", *, seconds: bool = False) -> str:
+    """`2025-06-01 12:03` (`12:03:05` with `seconds`) in `zone`; `—` when unknown."""
     if at is None:
         return "—"
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=dt.timezone.utc)
-    return at.astimezone(zone_info(zone)).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    return in_zone(at, zone).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def iso_time(at: dt.datetime | None, zone: Zone = "local") -> str | None:
+    """`2025-06-01T17:33:05.120+05:30` in `zone`, always with milliseconds (what the services
+    keep) and a numeric offset (`+00:00` for UTC, never `Z`); None when unknown."""
+    return None if at is None else in_zone(at, zone).isoformat(timespec="milliseconds")
 
 
 def format_duration(seconds: float) -> str:

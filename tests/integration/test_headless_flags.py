@@ -3,6 +3,9 @@ config file exactly as the monitor does (against the emulator over HTTP, in-proc
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import json
 from pathlib import Path
 
@@ -38,12 +41,40 @@ def test_the_flag_after_the_command_wins_when_given_on_both_sides():
 
 @pytest.mark.parametrize("command", [["ls"], ["describe", "arn:x"], ["wait", "arn:x"]])
 def test_every_global_flag_parses_on_both_sides_of_every_command(command):
-    flags = ["--profile", "p1,p2", "--region", "eu-west-1", "--source", "segment", "--config", "c.toml"]
+    flags = ["--profile", "p1,p2", "--region", "eu-west-1", "--source", "segment", "--config", "c.toml", "--timezone", "utc"]
     before = build_parser().parse_args([*flags, *command])
     after = build_parser().parse_args([*command, *flags])
-    wanted = (["p1", "p2"], ["eu-west-1"], "segment", "c.toml")
-    assert (before.profile, before.region, before.source, before.config) == wanted
-    assert (after.profile, after.region, after.source, after.config) == wanted
+    wanted = (["p1", "p2"], ["eu-west-1"], "segment", "c.toml", "utc")
+    assert (before.profile, before.region, before.source, before.config, before.timezone) == wanted
+    assert (after.profile, after.region, after.source, after.config, after.timezone) == wanted
+
+
+
+@pytest.mark.parametrize(
+    ("config", "flags", "offset", "title"),
+    [
+        ("", [], "+05:30", "CREATED (IST)"),  # the default, "local", as the monitor
+        ('timezone = "utc"\n', [], "+00:00", "CREATED (UTC)"),
+        ('timezone = "utc"\n', ["--timezone", "local"], "+05:30", "CREATED (IST)"),
+        ("", ["--timezone", "utc"], "+00:00", "CREATED (UTC)"),
+    ],
+)
+@pytest.mark.parametrize("position", ["before", "after"])
+def test_ls_times_follow_the_timezone_of_the_config_and_the_flag(aws_env, capsys, in_kolkata, config, flags, offset, title, position):
+    Path(aws_env["BATCHTOP_CONFIG"]).write_text(config)
+
+    def ls(*argv: str) -> str:
+        command = [*flags, "ls", *argv] if position == "before" else ["ls", *argv, *flags]
+        assert main([*command, "--source", "bedrock", "--limit", "3"]) == 0
+        return capsys.readouterr().out
+
+    rows = [json.loads(line) for line in ls("--format", "jsonl").splitlines()]
+    assert rows and all(row["created"].endswith(f"{offset}") for row in rows)
+    assert all(row["created"].endswith(offset) for row in map(dict, csv.DictReader(io.StringIO(ls("--format", "csv")))))
+    header, first, *_ = ls().splitlines()
+    assert header.startswith(title)
+    shown = dt.datetime.fromisoformat(rows[0]["created"]).strftime("%Y-%m-%d %H:%M")
+    assert first.startswith(shown + " ")
 
 
 @pytest.mark.parametrize("position", ["before", "after"])

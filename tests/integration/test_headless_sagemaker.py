@@ -62,7 +62,7 @@ def test_ls_sagemaker_table_and_filters(aws_env, world, emulator, capsys):
     out = capsys.readouterr().out.splitlines()
     expected = [item for item in world.jobs("sagemaker")
                 if item["TransformJobStatus"] == "InProgress" and "churn" in item["TransformJobName"]]
-    assert len(out) == 1 + len(expected) and all(" sagemaker " in line and "InProgress" in line for line in out[1:])
+    assert len(out) == 1 + len(expected) and all(" sagemaker " in line and " ▶ running " in line for line in out[1:])
     params = next(request.params for request in emulator.requests if request.operation == "ListTransformJobs")
     assert (params["StatusEquals"], params["NameContains"]) == ("InProgress", "churn")
 

@@ -10,28 +10,29 @@ import io
 import json
 import re
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from factories import make_job
 from hostile import ANY_TEXT, assert_inert
 from tui.models import Job, JobDetail, JobKind, Phase, RecordCounts, SourceKey
 from tui.output import (
     ARN_REFUSED,
-    EXPORT_CSV_COLUMNS,
-    LS_CSV_COLUMNS,
+    CSV_COLUMNS,
     LsRows,
     clipboard_arn,
     console_link,
     csv_cell,
     describe_table,
-    export_record,
     inert_json,
     job_json,
-    ls_record,
     osc9,
+    output_record,
     osc9_text,
     write_export,
 )
+from tui.widgets.columns import middle_cut
 
 T0 = dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
 KEY = SourceKey("prod", "us-east-1", JobKind.BEDROCK)
@@ -56,7 +57,7 @@ def hostile_job(name: str, message: str, status: str, arn: str = GOOD_ARN) -> Jo
 
 def ls_output(fmt: str, jobs: list[Job]) -> str:
     out = io.StringIO()
-    rows = LsRows(fmt, out)
+    rows = LsRows(fmt, out, "utc")
     rows.begin()
     for job in jobs:
         rows.write(KEY, job)
@@ -66,7 +67,7 @@ def ls_output(fmt: str, jobs: list[Job]) -> str:
 
 def export_output(fmt: str, jobs: list[Job]) -> str:
     out = io.StringIO()
-    assert write_export(out, fmt, jobs) == len(jobs)
+    assert write_export(out, fmt, jobs, "utc") == len(jobs)
     return out.getvalue()
 
 
@@ -81,17 +82,18 @@ def test_no_writer_lets_a_control_or_invisible_character_out_and_json_is_lossles
         assert_inert(text, newlines=True)
         text.encode("utf-8")  # strictly: no lone surrogate reaches the stream
         records = json.loads(text) if fmt == "json" else [json.loads(line) for line in text.splitlines()]
-        assert records == [ls_record(KEY, job) for job in jobs]  # exact, hostile bytes and all
+        assert records == [output_record(job, "utc") for job in jobs]  # exact, hostile bytes and all
     exported = export_output("json", jobs)
     assert_inert(exported, newlines=True)
-    assert json.loads(exported) == [export_record(job) for job in jobs]
+    assert json.loads(exported) == records  # the export writes what `ls` writes
 
     ls_csv, export_csv = ls_output("csv", jobs), export_output("csv", jobs)
-    for text, columns in ((ls_csv, LS_CSV_COLUMNS), (export_csv, EXPORT_CSV_COLUMNS)):
+    assert ls_csv == export_csv
+    for text in (ls_csv, export_csv):
         assert_inert(text, newlines=True)
         header, first, _ = list(csv.reader(io.StringIO(text)))
-        assert header == list(columns)
-        cells = dict(zip(columns, first))
+        assert header == list(CSV_COLUMNS)
+        cells = dict(zip(CSV_COLUMNS, first))
         assert cells["name"] == csv_cell(name) and cells["message"] == csv_cell(message)
         assert not cells["name"].lstrip(" \n").startswith(("=", "+", "-", "@", "\t", "\r"))
 
@@ -132,12 +134,52 @@ def test_json_escapes_exactly_the_invisible_characters_and_keeps_text_readable()
 
 
 @given(st.text(max_size=30))
-def test_csv_cells_are_the_same_in_ls_and_the_export(name):
+def test_the_csv_of_ls_and_of_the_export_are_the_same_file(name):
     job = hostile_job(name, name, "InProgress")
-    ls_row = list(csv.DictReader(io.StringIO(ls_output("csv", [job]))))[0]
-    export_row = list(csv.DictReader(io.StringIO(export_output("csv", [job]))))[0]
-    for column in ("name", "message", "model", "status", "arn"):
-        assert ls_row[column] == export_row[column]
+    assert ls_output("csv", [job]) == export_output("csv", [job])
+    assert next(csv.reader(io.StringIO(ls_output("csv", [job])))) == list(CSV_COLUMNS)
+
+
+
+@pytest.mark.parametrize(("zone", "iso", "shown", "title"), [
+    ("local", "2025-03-04T10:36:07.000+05:30", "2025-03-04 10:36", "CREATED (IST)"),
+    ("utc", "2025-03-04T05:06:07.000+00:00", "2025-03-04 05:06", "CREATED (UTC)"),
+])
+def test_ls_and_the_export_write_times_one_way_in_the_configured_zone(in_kolkata, zone, iso, shown, title):
+    job = hostile_job("nightly", "", "InProgress")
+    out = io.StringIO()
+    rows = LsRows("json", out, zone)
+    rows.begin()
+    rows.write(KEY, job)
+    rows.end()
+    exported = io.StringIO()
+    write_export(exported, "json", [job], zone)
+    for text in (out.getvalue(), exported.getvalue()):
+        assert json.loads(text)[0]["created"] == iso
+    for fmt in ("csv", "jsonl"):
+        out = io.StringIO()
+        rows = LsRows(fmt, out, zone)
+        rows.write(KEY, job)
+        assert iso in out.getvalue()
+    table = io.StringIO()
+    rows = LsRows("table", table, zone)
+    rows.write(KEY, job)
+    header, line = table.getvalue().splitlines()
+    assert header.startswith(title + " ") and line.startswith(shown + " ")
+
+
+def test_the_ls_table_reads_like_the_monitor_phase_words_and_names_cut_in_the_middle():
+    name = "pipelines-7b4cae8591b0-TransformStep-9B2C4D6E8F-20251130-00042"
+    failed = make_job(1, "CREATE FAILED", name=name, kind=JobKind.PERSONALIZE)
+    queued = make_job(2, "Scheduled", notes=("status missing",))
+    out = io.StringIO()
+    rows = LsRows("table", out, "utc")
+    for job in (failed, queued):
+        rows.write(KEY, job)
+    header, first, second = out.getvalue().splitlines()
+    assert "✖ failed " in first and "CREATE" not in first.split("arn:")[0]
+    assert "◷ queued (!)" in second  # the job has notes: the table flags them
+    assert middle_cut(name, 40) in first and middle_cut(name, 40).endswith("-20251130-00042")
 
 
 def test_clipboard_takes_only_well_formed_arns():

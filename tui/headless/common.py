@@ -79,7 +79,7 @@ def headless_settings(args: argparse.Namespace) -> Settings:
     settings, problems = load_settings(config_path(args.config))
     for problem in problems:
         say(f"warning: {problem}")
-    flags = argparse.Namespace(profile=args.profile, region=args.region, source=args.source)
+    flags = argparse.Namespace(profile=args.profile, region=args.region, source=args.source, timezone=args.timezone)
     try:
         settings = merge_flags(settings, flags)
     except FlagError as error:

@@ -28,7 +28,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     limit = args.limit
     if limit is not None and limit < 0:
         raise UsageError("--limit must be 0 or more")
-    rows = LsRows(args.format, sys.stdout, several_profiles=len(settings.profiles) > 1)
+    rows = LsRows(args.format, sys.stdout, settings.timezone, several_profiles=len(settings.profiles) > 1)
     rows.begin()
     result = EXIT_OK
     if args.cached:
