@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
+
+import pytest
 
 from rich.console import Console
 from rich.text import Text
 
 from factories import make_job
-from tui.models import Job, JobDetail, JobKind, Phase, RecordCounts, SourceKey
+from tui.models import Job, JobDetail, JobKind, Phase, RecordCounts, SourceKey, phase_of
 from tui.output import job_json
 from tui.screens.detail_view import DetailView, RateMeter, flatten, label_width, rows_table
 
@@ -105,6 +108,21 @@ def test_running_bedrock_job_shows_progress_rate_and_eta() -> None:
     assert "Running for" in timing and "2h00m" in timing
     assert "24 hours" in timing
     assert "2025-06-01 12:30:00 UTC · in 30m" in timing
+
+
+@pytest.mark.parametrize(
+    ("status", "label"),
+    [("Submitted", "Waiting for"), ("Scheduled", "Waiting for"), ("CREATE PENDING", "Waiting for"),
+     ("InProgress", "Running for"), ("Stopping", "Running for"), ("Completed", "Duration"),
+     ("CREATE FAILED", "Duration"), ("Mystery", "Age")],
+)
+def test_the_time_since_submission_is_named_by_the_phase(status: str, label: str) -> None:
+    view = DetailView(bedrock_job(status=status, phase=phase_of(status), ended=None, records=None), {}, NOW, RateMeter())
+    timing = section(view, "Timing")
+    took = "1h59m" if label == "Duration" else "2h00m"  # a finished job: until its last update
+    assert re.search(rf"{label} +{took}\b", timing), timing
+    for other in {"Waiting for", "Running for", "Duration", "Age"} - {label}:
+        assert other not in timing
 
 
 def test_eta_past_the_expiry_time_is_flagged() -> None:

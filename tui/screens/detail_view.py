@@ -85,6 +85,14 @@ def time_text(at: dt.datetime | None, now: dt.datetime, zone: Zone = "local") ->
     return text
 
 
+def elapsed_label(phase: Phase) -> str:
+    """What the time since submission is called: a queued job is waiting, not running; a
+    finished one took that long (from submission to its end, its queue time included)."""
+    if phase.terminal:
+        return "Duration"
+    return {Phase.QUEUED: "Waiting for", Phase.RUNNING: "Running for", Phase.STOPPING: "Running for"}.get(phase, "Age")
+
+
 def progress_bar(fraction: float, cells: int = BAR_CELLS) -> Text:
     """`████████░░░░  45.2%`: the bar reads without colour too."""
     filled = round(fraction * cells)
@@ -302,8 +310,7 @@ class DetailView:
             rows.append(("Ended", time_text(job.ended, now, zone)))
         if job.created is not None:
             end = (job.ended or job.updated or now) if job.phase.terminal else now
-            label = "Duration" if job.phase.terminal else "Running for"
-            rows.append((label, Text(format_duration((end - job.created).total_seconds()))))
+            rows.append((elapsed_label(job.phase), Text(format_duration((end - job.created).total_seconds()))))
         hours = self.flat.get("timeoutDurationInHours")
         if hours is not None:
             rows.append(("Timeout", Text(f"{clean(hours, 20)} hours")))
