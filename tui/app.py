@@ -14,6 +14,7 @@ from .gc_freeze import QuietCollector
 from .keys import Where, bindings
 from .live import LiveService
 from .local import LocalStore
+from .notify import TOAST_CSS
 from .refresh import RefreshEngine
 from .screens.monitor import MonitorScreen
 
@@ -22,6 +23,7 @@ class BatchtopApp(App[None]):
     """Every behaviour lives in the screens; the data stays live in `self.live` whatever is on top."""
 
     TITLE = "batchtop"
+    CSS = TOAST_CSS
     BINDINGS = bindings(Where.APP)
 
     def __init__(

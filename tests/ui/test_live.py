@@ -89,7 +89,7 @@ async def test_a_marked_job_finishing_behind_the_detail_screen_is_announced_by_n
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
         app.live.set_interval_seconds(TICK)
         world.set_status(marked.arn, "Completed")
-        await wait_for(pilot, lambda: f"{marked.name} finished: Completed" in app.notices)
+        await wait_for(pilot, lambda: f"{marked.name}\nfinished · ✔ succeeded" in app.notices)
         assert isinstance(app.screen, DetailScreen)
 
 
@@ -103,7 +103,7 @@ async def test_unmarked_jobs_get_one_toast_per_refresh_for_failures_by_default(m
             world.set_status(job.arn, status)
         await pilot.press("r")
         await wait_for(pilot, lambda: all(table.view[table.view.index_of(job.arn)].phase.terminal for job in running))
-        assert [notice for notice in app.notices if "finished" in notice] == ["2 jobs finished: 2 failed"]
+        assert [notice for notice in app.notices if "failed" in notice] == ["2 ✖ failed"]  # titled "2 jobs finished"
 
 
 async def test_load_to_end_pages_until_the_view_is_exhausted(make_app, world) -> None:

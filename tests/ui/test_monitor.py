@@ -139,7 +139,7 @@ async def test_marked_job_announces_when_it_finishes(make_app, world) -> None:
         world.set_status(job.arn, "Completed")
         await pilot.press("r")
         await wait_for(pilot, lambda: table.view[table.view.index_of(job.arn)].phase is Phase.SUCCEEDED)
-        assert any("finished: Completed" in notice for notice in app.notices)
+        assert f"{job.name}\nfinished · ✔ succeeded" in app.notices
 
 
 async def test_stop_is_refused_when_read_only(make_app, emulator) -> None:

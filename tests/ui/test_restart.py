@@ -52,7 +52,7 @@ async def test_a_restart_shows_cached_rows_before_a_slow_endpoint_answers(make_a
 
         await wait_for(pilot, lambda: again.live.refreshes > 0, timeout=60)
         assert "cached" not in header(again)
-        assert any(marked.name in notice and "Completed" in notice for notice in again.notices)
+        assert any(marked.name in notice and "✔ succeeded" in notice for notice in again.notices)
         assert again.live.marked == set()  # announced once, then forgotten
     second.close()
     assert LocalStore().saved.marked == ()
