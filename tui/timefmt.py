@@ -46,6 +46,11 @@ def format_time(at: dt.datetime | None, zone: Zone = "local", *, seconds: bool =
     return in_zone(at, zone).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
+def format_clock(at: dt.datetime, zone: Zone = "local") -> str:
+    """`12:03:05` in `zone`: the time of day of something that just happened."""
+    return in_zone(at, zone).strftime("%H:%M:%S")
+
+
 def iso_time(at: dt.datetime | None, zone: Zone = "local") -> str | None:
     """`2025-06-01T17:33:05.120+05:30` in `zone`, always with milliseconds (what the services
     keep) and a numeric offset (`+00:00` for UTC, never `Z`); None when unknown."""

@@ -3,6 +3,7 @@ the README), at once when retrying cannot help; against the emulator over HTTP, 
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from pathlib import Path
@@ -153,3 +154,14 @@ def test_the_exit_statuses_are_in_the_help_and_the_readme(capsys):
                         ("4", "credentials"), ("124", "timeout")):
         assert any(line.strip().startswith(code + " ") and words in line for line in wait_help.splitlines()), code
         assert any(line.startswith(f"| {code} |") and words in line for line in readme.splitlines()), code
+
+
+@pytest.mark.parametrize(("zone", "offset"), [("local", dt.timedelta(hours=5, minutes=30)), ("utc", dt.timedelta(0))])
+def test_the_progress_lines_are_stamped_in_the_configured_zone(aws_env, world, capsys, in_kolkata, zone, offset):
+    arn = next(job["jobArn"] for job in world.jobs("bedrock") if job["status"] == "Completed")
+    clock = lambda: (dt.datetime.now(dt.timezone.utc) + offset).strftime("%H:%M:%S")  # noqa: E731
+    before = clock()
+    assert wait(arn, "--timezone", zone)[0] == 0
+    after = clock()
+    stamp = capsys.readouterr().err.split(" ", 1)[0]
+    assert before <= stamp <= after or after < before  # (unless the run crossed midnight)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tui.timefmt import format_age, format_duration, format_time, iso_time, zone_name
+from tui.timefmt import format_age, format_clock, format_duration, format_time, iso_time, zone_name
 
 NOON = dt.datetime(2025, 6, 1, 12, 0, 5, tzinfo=dt.timezone.utc)
 
@@ -33,6 +33,7 @@ def test_times_in_utc_and_local(monkeypatch: pytest.MonkeyPatch) -> None:
         assert format_time(None) == "—"
         assert zone_name("utc") == "UTC"
         assert zone_name("local", NOON) == "IST"
+        assert (format_clock(NOON, "utc"), format_clock(NOON, "local")) == ("12:00:05", "17:30:05")
         # scripts get one spelling: milliseconds always, the numeric offset (never `Z`)
         assert iso_time(NOON, "utc") == "2025-06-01T12:00:05.000+00:00"
         assert iso_time(NOON, "local") == "2025-06-01T17:30:05.000+05:30"

@@ -20,6 +20,7 @@ from ..errors import classify
 from ..models import Phase, ProblemKind
 from ..output import progress_text
 from ..sanitize import clean
+from ..timefmt import format_clock
 from .common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -81,7 +82,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                     last_problem = None
                     line = f"{job.status} {progress_text(job)}".strip()
                     if line != last_line:
-                        stamp = dt.datetime.now(dt.timezone.utc).strftime("%H:%M:%S")
+                        stamp = format_clock(dt.datetime.now(dt.timezone.utc), settings.timezone)
                         print(f"{stamp} {clean(job.name, 60)}: {clean(line, 80)}", file=sys.stderr, flush=True)
                         last_line = line
                     if job.phase.terminal:

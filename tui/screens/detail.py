@@ -30,7 +30,7 @@ from ..keys import Where, bindings
 from ..models import Job, JobDetail, Problem, Source
 from ..sanitize import safe_text
 from ..stylesheets import stylesheet
-from ..timefmt import Zone, format_time, zone_name
+from ..timefmt import Zone, format_clock, zone_name
 from ..widgets.footer import FittingFooter
 from ..widgets.key_scroll import KeyScroll
 from ..widgets.progress_history import history_rows
@@ -226,7 +226,7 @@ class DetailScreen(Screen[None]):
             return line
         if self._described_at is None:
             return Text("loading details…", style="dim")
-        described = format_time(self._described_at, self._zone, seconds=True)[11:]
+        described = format_clock(self._described_at, self._zone)
         line = Text(f"described {described} {zone_name(self._zone, self._described_at)}", style="dim")
         if not self.job.phase.terminal:
             line.append(f" · again every {REDESCRIBE_SECONDS:g} s while the job runs", style="dim")
