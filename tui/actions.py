@@ -20,6 +20,7 @@ from .dialogs import ConfirmStopScreen, ExportScreen, stop_refusal
 from .models import Job, JobDetail, Problem, ProblemKind, Source
 from .output import ARN_REFUSED, clipboard_arn, console_link, job_json
 from .sanitize import clean
+from .timefmt import in_zone
 from .viewmodel import source_title
 
 if TYPE_CHECKING:
@@ -133,8 +134,8 @@ class JobActions:
         stays open, with the path as typed, when they cannot be written there."""
         from .export import default_export_path, export_rows
 
-        default = default_export_path(self.live.clock().astimezone(), "csv")
         zone = self.live.settings.timezone
+        default = default_export_path(in_zone(self.live.clock(), zone), "csv")
         self.app.push_screen(ExportScreen(default, lambda path, fmt: export_rows(jobs, path, fmt, zone=zone)))  # type: ignore[arg-type]
 
     def stop(self, job: Job, after: Callable[[], None] | None = None) -> None:

@@ -13,8 +13,11 @@ from ui_rows import header, wait_for
 
 
 
-@pytest.mark.parametrize(("zone", "name", "offset"), [("local", "IST", "+05:30"), ("utc", "UTC", "+00:00")])
-async def test_the_export_writes_times_in_the_zone_the_monitor_shows(make_app, in_kolkata, monkeypatch, tmp_path, zone, name, offset):
+@pytest.mark.parametrize(
+    ("zone", "name", "offset", "stamp"),
+    [("local", "IST", "+05:30", "20250601-173000"), ("utc", "UTC", "+00:00", "20250601-120000")],  # fixed_now: 12:00 UTC
+)
+async def test_the_export_writes_times_in_the_zone_the_monitor_shows(make_app, in_kolkata, monkeypatch, tmp_path, zone, name, offset, stamp):
     monkeypatch.chdir(tmp_path)  # the dialog offers a file in the current directory
     app = make_app(kinds=["bedrock"], timezone=zone)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -25,6 +28,7 @@ async def test_the_export_writes_times_in_the_zone_the_monitor_shows(make_app, i
         await pilot.press("enter")
         await wait_for(pilot, lambda: any(tmp_path.glob("batchtop-export-*.csv")) and not isinstance(app.screen, ExportScreen))
     (path,) = tmp_path.glob("batchtop-export-*.csv")
+    assert path.name == f"batchtop-export-{stamp}.csv"  # its name says when, in the same zone
     with path.open(encoding="utf-8", newline="") as file:
         row = next(csv.DictReader(file))
     assert row["arn"] == first.arn
