@@ -17,12 +17,12 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, get_args
 
+from .cells import cell_len, middle_cut, status_text
 from .clipboard import passthrough, write_to_terminal
 from .config import NotifyMode, ToastMode
 from .models import Job, Phase
 from .output import osc9
 from .sanitize import clean
-from .widgets.columns import cell_len, middle_cut, status_text
 
 if TYPE_CHECKING:
     from textual.app import App

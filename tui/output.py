@@ -24,12 +24,12 @@ from typing import Any, TextIO
 from pydantic import TypeAdapter
 from rich.cells import set_cell_size
 
-from .console_url import console_url
+from .cells import cell_len, middle_cut, status_text
+from .console_url import console_url, parse_arn
 from .models import Job, JobDetail, SourceKey, split_source_id
 from .records import csv_columns, flat_record, job_record
 from .sanitize import clean, is_invisible
 from .timefmt import Zone, format_time, iso_time, zone_name
-from .widgets.columns import arn_account, cell_len, middle_cut, status_text
 
 # ---------------------------------------------------------------- JSON
 
@@ -62,12 +62,18 @@ def inert_json(value: object, *, indent: int | None = None) -> str:
 # ---------------------------------------------------------------- records
 
 
+def arn_account(arn: str) -> str | None:
+    """The account id a well-formed ARN names; None for anything else."""
+    parts = parse_arn(arn)
+    return parts.account if parts else None
+
+
 def output_record(job: Job, zone: Zone) -> dict[str, Any]:
     """A job as `ls` (JSON, JSON Lines, CSV) and the export write it: where it lives (its
     profile, null for the default chain, its region and account) and its times in ISO 8601 in
     `zone` with their offset (`timefmt.iso_time`)."""
     profile, region, _kind = split_source_id(job.source) or (None, None, None)
-    place = {"profile": None if profile == "default" else profile, "region": region, "account": arn_account(job.arn) or None}
+    place = {"profile": None if profile == "default" else profile, "region": region, "account": arn_account(job.arn)}
     return job_record(job, place, lambda at: iso_time(at, zone))
 
 

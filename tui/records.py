@@ -1,8 +1,8 @@
 """A job as plain data: the field names and order that exports and `batchtop ls` write.
 
-Values stay as the service sent them (files and scripts want data, not screen text). Each
-writer says how times read and where the job lives: an export names its source, `ls` its
-profile and region.
+Values stay as the service sent them (files and scripts want data, not screen text); the
+caller says how times read and where the job lives (`output.output_record`: one record for
+`ls` and the export).
 """
 
 from __future__ import annotations
@@ -49,10 +49,8 @@ def flat_record(record: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def csv_columns(place: Sequence[str], *, notes: bool = True) -> tuple[str, ...]:
-    """The columns of a `flat_record`, in `job_record`'s order (`notes` last, when wanted)."""
+def csv_columns(place: Sequence[str]) -> tuple[str, ...]:
+    """The columns of a `flat_record`, in `job_record`'s order."""
     columns = ["arn", "name", "kind", *place, "status", "phase", "created", "updated", "ended"]
-    columns += ["model", "message", "invocation_type", *(f"records_{name}" for name in COUNT_FIELDS)]
-    if notes:
-        columns.append("notes")
+    columns += ["model", "message", "invocation_type", *(f"records_{name}" for name in COUNT_FIELDS), "notes"]
     return tuple(columns)

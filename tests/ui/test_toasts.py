@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tui.notify import toast_text_width
-from tui.widgets.columns import middle_cut
+from tui.cells import middle_cut
 from ui_rows import screen_lines, wait_for
 
 NAME = "sneaker-fans-audience-refresh-20261130-01494"

@@ -17,3 +17,13 @@ def test_the_feed_engine_and_widgets_import_no_botocore_and_no_adapter() -> None
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_the_headless_commands_and_what_they_write_with_load_no_textual() -> None:
+    """`batchtop ls` in a script pays no Textual import (~0.1-0.3 s a run)."""
+    probe = (
+        "import sys\nimport tui.headless, tui.output, tui.cells, tui.timefmt\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

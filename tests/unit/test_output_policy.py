@@ -32,7 +32,7 @@ from tui.output import (
     osc9_text,
     write_export,
 )
-from tui.widgets.columns import middle_cut
+from tui.cells import middle_cut
 
 T0 = dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
 KEY = SourceKey("prod", "us-east-1", JobKind.BEDROCK)

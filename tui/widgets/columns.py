@@ -11,8 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from rich.cells import cell_len as rich_cell_len
-
+from ..cells import cell_len, middle_cut, status_text, take_cells
 from ..console_url import parse_arn
 from ..models import Job, JobKind, Phase, split_source_id
 from ..sanitize import ELLIPSIS, clean
@@ -262,39 +261,16 @@ def arn_account(arn: str) -> str:
     return parts.account if parts else ""
 
 
-def status_text(phase: Phase) -> str:
-    """`▶ running`: one vocabulary for every service (the raw status is in the status line)."""
-    return f"{phase.glyph} {phase.value}"
-
-
 def message_text(job: Job) -> str:
     """The service's message, or what could not be read from a malformed response."""
     return job.message or ("⚠ " + "; ".join(job.notes) if job.notes else "")
-
-
-def cell_len(text: str) -> int:
-    """Terminal cells of `text`: its length when it is printable ASCII (every cell of every
-    row is measured, and Rich's measure costs ~1 us), else Rich's measure."""
-    return len(text) if text.isascii() and text.isprintable() else rich_cell_len(text)
-
-
-def middle_cut(text: str, width: int) -> str:
-    """`doc-embeddings-…-20250527-00015`: cut in the middle, keeping the end that tells runs
-    apart (names share prefixes and differ in their dates and counters)."""
-    if cell_len(text) <= width:
-        return text
-    if width <= 1:
-        return ELLIPSIS[:width]
-    tail = _take_cells(text[::-1], width // 2)[::-1]
-    head = _take_cells(text, width - 1 - cell_len(tail))
-    return head + ELLIPSIS + tail
 
 
 def fit_cells(text: str, width: int) -> str:
     """`text` in exactly `width` terminal cells: padded with spaces, or cut with an ellipsis."""
     length = cell_len(text)
     if length > width:
-        text = _take_cells(text, width - 1) + ELLIPSIS if width > 0 else ""
+        text = take_cells(text, width - 1) + ELLIPSIS if width > 0 else ""
         length = cell_len(text)
     return text + " " * (width - length)
 
@@ -312,23 +288,11 @@ def fit_pieces(pieces: Iterable[tuple[str, StyleT]], width: int) -> list[tuple[s
         length = cell_len(text)
         if length > room:
             if width > 0:
-                fitted.append((_take_cells(text, room) + ELLIPSIS, style))
+                fitted.append((take_cells(text, room) + ELLIPSIS, style))
             break
         fitted.append((text, style))
         room -= length
     return fitted
-
-
-def _take_cells(text: str, cells: int) -> str:
-    """The longest start of `text` that fits in `cells` terminal cells."""
-    if text.isascii():  # one cell per character: the common case, and the cheap one
-        return text[: max(cells, 0)]
-    taken = 0
-    for index, character in enumerate(text):
-        taken += cell_len(character)
-        if taken > cells:
-            return text[:index]
-    return text
 
 
 def short_model(model: str) -> str:
