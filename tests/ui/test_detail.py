@@ -248,6 +248,8 @@ async def test_running_job_re_describes_itself_and_measures_rate_and_eta(emulato
         screen = host.detail
         assert "measuring" in text_of(screen.query_one("#records", Static))
         calls = emulator.calls["GetModelInvocationJob"]
+        # no describe in flight: its answer (the old count) must not land after the clock moved
+        await wait_for(pilot, lambda: not screen.describing)
         clock.at = NOW + dt.timedelta(seconds=100)
         world.set_status(running_arn, "InProgress", processedRecordCount=2_000)
         await wait_for(pilot, lambda: "records/s" in text_of(screen.query_one("#records", Static)))
@@ -258,6 +260,7 @@ async def test_running_job_re_describes_itself_and_measures_rate_and_eta(emulato
         world.set_status(running_arn, "Completed", processedRecordCount=10_000)
         await wait_for(pilot, lambda: screen.job.phase is Phase.SUCCEEDED)
         await pilot.pause(0.2)
+        await wait_for(pilot, lambda: not screen.describing)
         finished = emulator.calls["GetModelInvocationJob"]
         await pilot.pause(0.3)
         assert emulator.calls["GetModelInvocationJob"] == finished  # terminal: no more describes
