@@ -40,11 +40,13 @@ def export_rows(jobs: Iterable[Job], path: Path, fmt: ExportFormat, *, zone: Zon
     try:
         file = path.open("w" if overwrite else "x", encoding="utf-8", newline="")
     except FileExistsError:
+        if path.is_dir():
+            raise ExportError(f"cannot write {path}: it is a folder, add a file name to it") from None
         raise ExportError(f"{path} already exists: choose another name") from None
     except FileNotFoundError:
         raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist") from None
     except IsADirectoryError:
-        raise ExportError(f"cannot write {path}: it is a folder") from None
+        raise ExportError(f"cannot write {path}: it is a folder, add a file name to it") from None
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:

@@ -214,3 +214,9 @@ def test_any_strings_round_trip(tmp_path, names, status, message):
         cleaned = clean(name, keep_newlines=True)
         defused = cleaned.lstrip(" \n").startswith(("=", "+", "-", "@"))
         assert row["name"] == ("'" + cleaned if defused else cleaned)
+
+
+def test_a_folder_given_as_the_path_is_named_a_folder_not_an_existing_file(tmp_path):
+    with pytest.raises(ExportError, match=r"it is a folder, add a file name to it"):
+        export_rows([make_job()], tmp_path, "csv", zone="utc")  # "already exists" before
+    assert tmp_path.is_dir()
