@@ -102,6 +102,10 @@ class _OrderedRows:
         start = bisect_left(self._rows, value, key=self._key)
         return self._rows[start : bisect_right(self._rows, value, key=self._key, lo=start)]
 
+    def count_after(self, value: float) -> int:
+        """How many rows have a key above `value` (one bisect, no copy)."""
+        return len(self._rows) - bisect_right(self._rows, value, key=self._key)
+
     def insert_sorted(self, job: Job) -> None:
         """Insert where the key says, after rows with an equal key."""
         rows, key = self._rows, self._key
@@ -231,6 +235,16 @@ class JobFeed:
     def between(self, low: float, high: float) -> list[Job]:
         """Rows whose display key is in (low, high]."""
         return self._rows.between(low, high)
+
+    def count_after(self, value: float) -> int:
+        """Rows whose display key is above `value`."""
+        return self._rows.count_after(value)
+
+    def place(self) -> str | None:
+        """Where its jobs live, as their ARNs say (service, region, account, kind), from its
+        first row with a real ARN: two feeds can hold the same job only if they agree."""
+        arn = next((job.arn for job in self._rows if not job.stand_in), None)
+        return None if arn is None else arn.rpartition("/")[0]
 
     def frontier_key(self) -> float:
         """The key of the oldest loaded row that has a creation time; -inf when none has."""
@@ -411,15 +425,27 @@ def holders(members: Iterable[Member], arn: str) -> list[Member]:
     return [member for member in members if member.feed.get(arn) is not None]
 
 
-def status_line(count: int, all_loaded: bool, loading: bool, client_sorted: bool) -> str:
-    """The table's status line: how much is loaded and whether more is coming."""
+def status_line(count: int, all_loaded: bool, loading: bool, client_sorted: bool, held: str = "") -> str:
+    """The table's status line: how much is loaded and whether more is coming. `held`: the
+    loaded rows the view does not show yet, and why (see `MergedView.held`): then `count`
+    says "shown", so the two add up to what the sources say they loaded."""
     if all_loaded:
         return f"{count:,} {'job' if count == 1 else 'jobs'} · all loaded"
     if client_sorted:
         return f"sorted · {count:,} loaded · loading…" if loading else f"sorted · {count:,} loaded (more not loaded)"
+    if held:
+        return f"{count:,} shown · {held}" + (" · loading…" if loading else "")
     if loading:
         return f"{count:,} loaded · loading…"
     return f"{count:,} loaded · more below"
+
+
+def held_text(held: int, newest_first: bool = True) -> str:
+    """`16 more loaded, waiting for older pages`: rows a source loaded that the All view
+    holds back until the source holding it back pages past them ("" when there are none)."""
+    if not held:
+        return ""
+    return f"{held:,} more loaded, waiting for {'older' if newest_first else 'newer'} pages"
 
 
 class _View:
@@ -427,6 +453,10 @@ class _View:
 
     members: tuple[Member, ...]
     client_sorted = False
+    held = 0
+    """Rows the members loaded that this view does not show (yet): see `MergedView.held`."""
+    held_reason = ""
+    """Why they are not shown, after their number (see `held_text`)."""
 
     @property
     def all_loaded(self) -> bool:
@@ -437,7 +467,7 @@ class _View:
         return any(member.loading for member in self.members)
 
     def status_line(self) -> str:
-        return status_line(len(self), self.all_loaded, self.loading, self.client_sorted)
+        return status_line(len(self), self.all_loaded, self.loading, self.client_sorted, self.held_reason)
 
     def __iter__(self) -> Iterator[Job]:
         return (self[index] for index in range(len(self)))
@@ -488,11 +518,42 @@ class MergedView(_View):
 
     def __init__(self, members: Sequence[Member], newest_first: bool) -> None:
         self.members = tuple(members)
+        self.newest_first = newest_first
         self._key = created_key(newest_first)
         self._rows = _OrderedRows(self._key)
         self._shown = -_INF
+        self._held_count: int | None = None  # counted when asked, until the next change
         self.counts: dict[Phase, int] = dict.fromkeys(Phase, 0)
         self.rebuild()
+
+    @property
+    def held(self) -> int:  # type: ignore[override]
+        """Rows the sources loaded below the frontier, not shown until the source holding the
+        view back pages past them (a job two sources hold counted once). The pane and the
+        status line say so, so "All" adds up with the sources' own counts."""
+        if self._held_count is None:
+            self._held_count = 0 if self._shown == _INF else self._count_held()
+        return self._held_count
+
+    def _count_held(self) -> int:
+        """A source that shares no job with another (another account, region or kind) is
+        counted with one bisect; only sources that may list the same jobs (two profiles of
+        one account) have the ARNs they hold back compared (90,000 rows: 170 ms otherwise)."""
+        places: dict[str | None, list[Member]] = {}
+        for member in self.members:
+            places.setdefault(member.feed.place(), []).append(member)
+        held = 0
+        for place, members in places.items():
+            if place is not None and len(members) == 1:
+                held += members[0].feed.count_after(self._shown)
+            else:
+                below = {job.arn for member in members for job in member.feed.between(self._shown, _INF)}
+                held += sum(1 for arn in below if self._rows.index_of(arn) is None)
+        return held
+
+    @property
+    def held_reason(self) -> str:  # type: ignore[override]
+        return held_text(self.held, self.newest_first)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -507,9 +568,11 @@ class MergedView(_View):
         self._rows.clear()
         self.counts = dict.fromkeys(Phase, 0)
         self._shown = -_INF
+        self._held_count = None
         self._extend()
 
     def apply(self, changes: dict[Member, FeedChange], reloaded: set[Member]) -> None:
+        self._held_count = None
         if reloaded & set(self.members):
             self.rebuild()
             return

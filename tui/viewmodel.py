@@ -51,11 +51,12 @@ def total_counts(states: Sequence[SourceState]) -> dict[Phase, int]:
 
 
 def source_rows(
-    states: Sequence[SourceState], *, all_rows: int, all_counts: dict[Phase, int] | None = None
+    states: Sequence[SourceState], *, all_rows: int, all_counts: dict[Phase, int] | None = None, all_held: str = ""
 ) -> list[SourceRow]:
     """The pane: "All sources" first (`all_rows`: what the All table counts, the rows in date
     order so far, and `all_counts` those rows by phase, a job two sources hold once; without
-    it, the sources' counts summed; how many sources are failing), then one row per source."""
+    it, the sources' counts summed; `all_held`: the loaded rows it does not show yet, and why;
+    how many sources are failing), then one row per source."""
     failing = sum(1 for state in states if state.problem)
     rows = [
         SourceRow(
@@ -67,6 +68,7 @@ def source_rows(
             any(state.loading for state in states),
             f"{failing} of {len(states)} sources failing" if failing else None,
             failing=bool(states) and failing == len(states),
+            held=all_held,
         )
     ]
     for state in states:

@@ -28,6 +28,22 @@ async def test_first_refresh_fills_table_pane_and_header(make_app) -> None:
         assert kinds == set(JobKind)
 
 
+async def test_the_all_line_adds_up_with_its_sources(make_app) -> None:
+    """Sources whose first pages reach back to different times: "All" holds back the rows older
+    than the frontier, and the pane and the status line say how many, so the All line and
+    the sources' lines add up (report F18: "384 loaded" beside four "100 loaded")."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.table.row_count > 0 and app.live.idle)
+        rows = app.screen.query_one(SourceList).rows
+        loaded = sum(row.loaded for row in rows[1:])
+        shown = app.table.row_count
+        assert rows[0].loaded == shown < loaded
+        held = f"{loaded - shown:,} more loaded, waiting for older pages"
+        assert " ".join(pane(app).split()).startswith(f"▸1 All sources {shown:,} shown · more {held}")
+        assert app.table.view.status_line() == f"{shown:,} shown · {held}"
+
+
 async def test_a_stale_near_end_loads_no_page(make_app, emulator) -> None:
     """NearEnd is posted, then handled later: by then the rows may fill the table (start-up:
     the table is sized before the first rows land)."""

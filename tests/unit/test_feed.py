@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 import tui.feed as feed_module
 from factories import make_job
-from tui.feed import FeedView, JobFeed, MergedView, SortedView, frontier, status_line
+from tui.feed import FeedView, JobFeed, MergedView, SortedView, frontier, held_text, status_line
 from tui.models import STAND_IN_PREFIX, Job, Phase, RecordCounts
 
 T0 = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
@@ -302,6 +303,24 @@ def test_all_view_ignores_failing_sources_that_loaded_nothing():
     assert arns(view) == brute_force_all([a, b])
 
 
+def test_all_view_counts_the_loaded_rows_it_holds_back_once_each():
+    a, b = two_sources()
+    view = MergedView([a, b], newest_first=True)
+    assert len(view) + view.held == len(a.feed) + len(b.feed)  # b's rows older than a's oldest wait
+    assert view.held == 30 and view.held_reason == "30 more loaded, waiting for older pages"
+    assert view.status_line() == f"{len(view)} shown · 30 more loaded, waiting for older pages"
+    twin = Member(JobFeed())  # a second profile of b's account: the same jobs, counted once
+    twin.feed.start(list(b.feed), None)
+    assert MergedView([a, b, twin], newest_first=True).held == 30
+    apart = [Member(JobFeed()) for _ in range(2)]  # other regions: counted by bisects, the same number
+    for member, source in zip(apart, (a, b)):
+        member.feed.start([dataclasses.replace(j, arn=f"arn:{j.source}/{j.arn}") for j in source.feed], source.feed.next_token)
+    assert [m.feed.place() for m in apart] == ["arn:a", "arn:b"] and MergedView(apart, newest_first=True).held == 30
+    while a.feed.next_token is not None:
+        view.apply({a: a.feed.merge_page([job(n, source="a") for n in range(58, -1, -2)], None)}, set())
+    assert view.held == 0 and view.status_line() == f"{len(view)} jobs · all loaded"
+
+
 def test_all_view_rebuilds_when_a_listing_restarts():
     a, b = two_sources()
     view = MergedView([a, b], newest_first=True)
@@ -379,12 +398,16 @@ def test_status_lines():
     assert status_line(1200, False, False, True) == "sorted · 1,200 loaded (more not loaded)"
     assert status_line(1200, False, True, True) == "sorted · 1,200 loaded · loading…"
     assert status_line(1200, False, False, False) == "1,200 loaded · more below"
+    held = held_text(16)
+    assert status_line(384, False, False, False, held) == "384 shown · 16 more loaded, waiting for older pages"
+    assert status_line(384, False, True, False, held) == "384 shown · 16 more loaded, waiting for older pages · loading…"
+    assert held_text(0) == "" and held_text(2, newest_first=False) == "2 more loaded, waiting for newer pages"
 
 
 def test_views_report_loading_and_all_loaded():
     a, b = two_sources()
     a.loading = True
-    assert MergedView([a, b], True).status_line() == "41 loaded · loading…"
+    assert MergedView([a, b], True).status_line() == "41 shown · 30 more loaded, waiting for older pages · loading…"
     assert FeedView(b).status_line() == "50 jobs · all loaded"
 
 

@@ -163,7 +163,9 @@ class MonitorScreen(Screen[None]):
         """The source pane, the header and the empty table's sentence, from the engine's state."""
         live, engine = self.live, self.engine
         every = engine.view(None)
-        self.query_one(SourceList).set_rows(viewmodel.source_rows(engine.states, all_rows=len(every), all_counts=every.counts))
+        self.query_one(SourceList).set_rows(
+            viewmodel.source_rows(engine.states, all_rows=len(every), all_counts=every.counts, all_held=every.held_reason)
+        )
         self.table.show_accounts(len(viewmodel.accounts(viewmodel.shown_states(engine.states, self.key))) > 1)
         empty_text = viewmodel.empty_text(engine.states, self.key, started=live.started, filters=engine.filters)
         failing = viewmodel.all_failing(engine.states, self.key)

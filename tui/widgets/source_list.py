@@ -51,6 +51,9 @@ class SourceRow:
     """Every source behind the line is failing: nothing more can load until one recovers."""
     problem_lines: int | None = None
     """The most lines `problem` may take in the pane (None: as many as it needs)."""
+    held: str = ""
+    """Rows loaded but not shown yet, and why ("All": `16 more loaded, waiting for older
+    pages`); then `loaded` counts the rows shown."""
 
 
 GroupId = tuple[str, ...]
@@ -127,7 +130,7 @@ def loaded_text(row: SourceRow) -> str:
         return "loading…"
     if row.failing:
         return f"{row.loaded:,} loaded"
-    return f"{row.loaded:,} loaded · more"
+    return f"{row.loaded:,} {'shown' if row.held else 'loaded'} · more"
 
 
 def compact_counts(row: SourceRow) -> str:
@@ -394,7 +397,7 @@ class SourceList(Widget, can_focus=True):
                 lines.append(item)
 
         def details(item: Item, row: SourceRow, indent: str) -> None:
-            for packed in _pack([loaded_text(row), *counts_text(row.counts).split(" · ")], width - len(indent)):
+            for packed in _pack([loaded_text(row), row.held, *counts_text(row.counts).split(" · ")], width - len(indent)):
                 line(item, Text(packed, style("source-list--counts")), indent)
             if row.problem:
                 line(item, Text(f"⚠ {clean(row.problem, 300)}", style("source-list--problem")), indent, row.problem_lines)
