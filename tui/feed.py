@@ -102,6 +102,11 @@ class _OrderedRows:
         start = bisect_left(self._rows, value, key=self._key)
         return self._rows[start : bisect_right(self._rows, value, key=self._key, lo=start)]
 
+    def count_at(self, value: float) -> int:
+        """How many rows have the key `value` (two bisects, no copy)."""
+        start = bisect_left(self._rows, value, key=self._key)
+        return bisect_right(self._rows, value, key=self._key, lo=start) - start
+
     def count_after(self, value: float) -> int:
         """How many rows have a key above `value` (one bisect, no copy)."""
         return len(self._rows) - bisect_right(self._rows, value, key=self._key)
@@ -235,6 +240,10 @@ class JobFeed:
     def between(self, low: float, high: float) -> list[Job]:
         """Rows whose display key is in (low, high]."""
         return self._rows.between(low, high)
+
+    def undated(self) -> int:
+        """Rows at the end without a creation time (see `created_key`)."""
+        return self._rows.count_at(_INF)
 
     def count_after(self, value: float) -> int:
         """Rows whose display key is above `value`."""
@@ -501,6 +510,10 @@ class FeedView(_View):
     def counts(self) -> dict[Phase, int]:
         return self._feed.counts
 
+    def undated(self) -> int:
+        """Rows at the end without a creation time (see `created_key`)."""
+        return self._feed.undated()
+
     def apply(self, changes: dict[Member, FeedChange], reloaded: set[Member]) -> None:
         """Nothing to do: the feed is the view."""
 
@@ -563,6 +576,10 @@ class MergedView(_View):
 
     def index_of(self, arn: str) -> int | None:
         return self._rows.index_of(arn)
+
+    def undated(self) -> int:
+        """Rows at the end without a creation time (see `created_key`)."""
+        return self._rows.count_at(_INF)
 
     def rebuild(self) -> None:
         self._rows.clear()
@@ -640,6 +657,72 @@ class MergedView(_View):
         self._shown = limit
 
 
+class ReversedView(_View):
+    """A listing view's rows the other way round (`S` on the creation order): nothing is
+    fetched, sorted or copied, so it is made at once at any number of rows, and the rows
+    stay the listing view's (kept up to date by the engine). Rows without a creation time
+    stay last, as in either order.
+
+    Its last row is the listing's first, the newest job: nothing more can come below it (a
+    refresh brings newer jobs; older ones, not loaded yet, would go above its first row, and
+    the listing loads them in its own order). So `all_loaded` is true for it: the table
+    pages nothing while it shows, and End is its last row; the status line says whether
+    older jobs remain unloaded.
+    """
+
+    def __init__(self, base: FeedView | MergedView) -> None:
+        self.base = base
+        self.members = base.members
+
+    all_loaded = True
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+    def __getitem__(self, index: int) -> Job:
+        count = len(self.base)
+        index = _in_range(index, count)
+        dated = count - self.base.undated()
+        return self.base[dated - 1 - index if index < dated else index]
+
+    def index_of(self, arn: str) -> int | None:
+        position = self.base.index_of(arn)
+        if position is None:
+            return None
+        dated = len(self.base) - self.base.undated()
+        return dated - 1 - position if position < dated else position
+
+    @property
+    def counts(self) -> dict[Phase, int]:
+        return self.base.counts
+
+    @property
+    def held(self) -> int:  # type: ignore[override]
+        return self.base.held
+
+    @property
+    def held_reason(self) -> str:  # type: ignore[override]
+        return self.base.held_reason
+
+    def status_line(self) -> str:
+        count, base = len(self), self.base
+        if base.all_loaded:
+            return status_line(count, True, False, False)
+        return f"{count:,} {'shown' if base.held else 'loaded'} · older jobs load in newest-first order"
+
+    def apply(self, changes: dict[Member, FeedChange], reloaded: set[Member]) -> None:
+        """Nothing to do: the engine brings the base view up to date."""
+
+
+def _in_range(index: int, count: int) -> int:
+    """A row index as a list takes it (negative from the end), checked against `count` rows."""
+    if index < 0:
+        index += count
+    if not 0 <= index < count:
+        raise IndexError("view index out of range")
+    return index
+
+
 def another_copy(shown: Job, job: Job) -> bool:
     """Is `job` what `shown` says, only listed by another source (two profiles of one account
     refreshing the same job)? Then the row stays as it is: it does not flip between sources."""
@@ -703,10 +786,7 @@ class SortedView(_View):
 
     def __getitem__(self, index: int) -> Job:
         count = len(self._rows)
-        if index < 0:
-            index += count
-        if not 0 <= index < count:
-            raise IndexError("view index out of range")
+        index = _in_range(index, count)
         return self._rows[count - 1 - index if self._descending else index]
 
     def index_of(self, arn: str) -> int | None:

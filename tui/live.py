@@ -340,22 +340,14 @@ class LiveService:
     def set_filters(self, filters: Filters) -> None:
         """Show only jobs matching `filters`: every source lists again from its first page."""
         self.engine.set_filters(filters)
-        self.relist()
-
-    def set_sort(self, column: str, descending: bool) -> bool:
-        """Sort by `column`. True when the service's own order flipped: every source lists again."""
-        filters = self.engine.filters
-        self.engine.set_sort(column, descending)
-        if self.engine.filters is filters:
-            return False
-        self.relist()
-        return True
-
-    def relist(self) -> None:
-        """The filters or the service's order changed (the engine cleared its feeds): list again."""
         self._started = False
         self._stop_to_end()
         self.refresh_now()
+
+    def set_sort(self, column: str, descending: bool) -> None:
+        """Sort the loaded rows by `column` (on the client: nothing is fetched again)."""
+        self.engine.set_sort(column, descending)
+        self.remember_state()
 
     # ------------------------------------------------------------ paging
 

@@ -7,7 +7,7 @@ import pytest
 
 from tui.emulator import World
 from tui.models import JobKind
-from ui_rows import wait_for
+from ui_rows import header, wait_for
 
 JOBS = 10_000
 
@@ -37,6 +37,33 @@ async def test_one_end_reaches_the_oldest_of_ten_thousand_jobs_each_once(make_ap
         assert emulator.calls["ListModelInvocationJobs"] <= JOBS // 1000 + 3
         await pilot.press("home")
         assert table.cursor == 0 and table.scroll_offset.y == 0
+
+
+async def test_reverse_sort_reorders_the_loaded_rows_in_place_and_back(make_app, world, emulator) -> None:
+    """`S` and `S` again (report F21: 6,335 rows -> 177 -> 341): no page is fetched again, every
+    loaded row stays, the cursor stays on its job."""
+    app = make_app(kinds=["bedrock"], page_size=1000)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.table
+        await wait_for(pilot, lambda: table.row_count > 0 and app.live.idle)
+        app.live.set_interval_seconds(600)  # no timed refresh lists meanwhile
+        await pilot.press("j", "j", "S")  # part loaded: the loaded rows the other way round
+        assert table.row_count == 1000 and table.current_job.arn == table.view[997].arn
+        assert "1,000 loaded · older jobs load in newest-first order" in status_line(table)
+        await pilot.press("S", "end")
+        await wait_for(pilot, lambda: table.view.all_loaded and app.live.idle, timeout=60)
+        await pilot.press("k", "k")
+        expected = [job["jobArn"] for job in world.jobs(JobKind.BEDROCK)]
+        arn, calls = table.current_job.arn, emulator.calls["ListModelInvocationJobs"]
+        assert arn == expected[-3]
+        await pilot.press("S")
+        assert "sort created ↑" in header(app) and table.current_job.arn == arn and table.cursor == 2
+        assert [table.view[index].arn for index in range(table.row_count)] == expected[::-1]
+        assert "10,000 jobs · all loaded" in status_line(table)
+        await pilot.press("S")
+        assert table.current_job.arn == arn and table.cursor == JOBS - 3
+        assert [table.view[index].arn for index in range(table.row_count)] == expected
+        assert emulator.calls["ListModelInvocationJobs"] == calls  # nothing listed again
 
 
 @pytest.mark.parametrize("key", ["escape", "up", "k", "pageup", "home"])

@@ -94,9 +94,8 @@ async def test_filters_sort_interval_and_panes_come_back_and_fresh_starts_withou
     app = make_app(kinds=["bedrock"], local=first)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.live.idle)
-        app.live.engine.set_filters(dataclasses.replace(app.live.engine.filters, status="running"))
-        app.live.engine.set_sort("name", False)
-        app.live.relist()
+        app.live.set_filters(dataclasses.replace(app.live.engine.filters, status="running"))
+        app.live.set_sort("name", False)
         await wait_for(pilot, lambda: app.live.idle)
         pane = app.screen.query_one(SourcePane)
         shown = not pane.display  # one source: hidden unless asked for

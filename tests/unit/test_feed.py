@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import tui.feed as feed_module
 from factories import make_job
-from tui.feed import FeedView, JobFeed, MergedView, SortedView, frontier, held_text, status_line
+from tui.feed import FeedView, JobFeed, MergedView, ReversedView, SortedView, frontier, held_text, status_line
 from tui.models import STAND_IN_PREFIX, Job, Phase, RecordCounts
 
 T0 = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
@@ -386,6 +386,19 @@ def test_sorted_all_view_covers_every_loaded_row():
     view = SortedView([a, b], "name", False, newest_first=True)
     assert len(view) == len(a.feed) + len(b.feed)
     assert_indexed(view)
+
+
+def test_reversed_view_reads_its_base_backwards_and_keeps_undated_rows_last():
+    feed = JobFeed()
+    feed.start([job(n) for n in range(10, 0, -1)], "t")
+    feed.merge_page([job(0, arn="arn:undated", created=None)], None)  # a page with no time to place it by
+    view = ReversedView(FeedView(Member(feed)))
+    assert arns(view) == [f"arn:a:{n}" for n in range(1, 11)] + ["arn:undated"]
+    assert view[-1].arn == "arn:undated" and view[0].arn == "arn:a:1"
+    assert_indexed(view)
+    assert view.index_of("arn:nowhere") is None
+    with pytest.raises(IndexError):
+        view[11]
 
 
 # ---------------------------------------------------------------- status lines

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 
 from tui.clock import fixed_clock
 from tui.errors import InvalidPageToken
-from tui.feed import FeedView, MergedView, SortedView
+from tui.feed import FeedView, MergedView, ReversedView, SortedView
 from tui.models import Job, JobDetail, JobKind, phase_of
 from tui.refresh import GAP_RESTARTED, MAX_BACKOFF, MAX_GAP_PAGES, TOKEN_REJECTED, RefreshEngine
 from tui.models import Filters, Page, Source, SourceKey
@@ -467,19 +467,43 @@ async def test_sort_by_another_column_is_client_side_over_loaded_rows():
         engine.set_sort("colour", True)
 
 
-async def test_created_order_is_asked_of_the_service_and_reloads():
+async def test_reversing_the_creation_order_keeps_every_loaded_row_and_fetches_nothing():
+    """`S` (report F21: 6,335 rows -> 177 -> 341): the loaded rows the other way round, at once;
+    back to newest first, the same rows; the listing never restarts."""
+    east, west = source_with(30), source_with(30, "us-west-2")
+    engine = make_engine(east, west)
+    await refresh(engine)
+    await page(engine, None)
+    merged, loaded = engine.view(None), arns(engine.view(None))
+    calls = east.calls["list"] + west.calls["list"]
+    engine.set_sort("created", descending=False)
+    view = engine.view(None)
+    assert isinstance(view, ReversedView) and engine.sort == ("created", False)
+    assert arns(view) == loaded[::-1] and engine.filters.newest_first  # the listing goes on newest first
+    assert view.all_loaded and view.status_line() == f"{len(loaded)} shown · older jobs load in newest-first order"
+    assert view.held_reason == merged.held_reason != ""  # the pane says what the All line holds back, in either order
+    assert all(view.index_of(arn) == len(loaded) - 1 - position for position, arn in enumerate(loaded))
+    east.add(40, "InProgress")  # submitted meanwhile: a refresh puts it at the end, the newest
+    await refresh(engine)
+    assert view[-1].arn == "arn:us-east-1:40" and arns(view)[:-1] == loaded[::-1]
+    engine.set_sort("created", descending=True)
+    assert engine.view(None) is merged and arns(merged) == ["arn:us-east-1:40", *loaded]  # kept, not rebuilt
+    assert east.calls["list"] + west.calls["list"] == calls + 2  # the refresh's first pages only
+    for key in (None, east.key, west.key):
+        await load_all(engine, key)
+    engine.set_sort("created", descending=False)
+    assert engine.view(None).status_line() == "61 jobs · all loaded"
+    assert [job.created for job in engine.view(None)] == sorted(job.created for job in east.jobs + west.jobs)
+
+
+async def test_a_restored_oldest_first_listing_is_shown_oldest_first():
     source = source_with(30)
     engine = make_engine(source)
-    await refresh(engine)
-    stale = await engine.fetch_refresh()
-    engine.set_sort("created", descending=False)
-    assert engine.filters.newest_first is False and engine.states[0].loaded == 0
-    assert engine.apply_refresh(stale).new == set()  # fetched with the old filters: dropped
+    engine.set_filters(Filters(newest_first=False))  # as a state saved by an older version
     await refresh(engine)
     view = engine.view(source.key)
-    assert isinstance(view, FeedView)
+    assert isinstance(view, FeedView) and engine.sort == ("created", False)
     assert arns(view) == [f"arn:us-east-1:{m}" for m in range(5)]
-    assert engine.sort == ("created", False)
 
 
 async def test_filters_reset_every_feed():

@@ -335,14 +335,12 @@ class MonitorScreen(Screen[None]):
         self.sort_by(column, not descending)
 
     def sort_by(self, column: str, descending: bool) -> None:
-        """Sort by `column`; the cursor stays on its job (a flipped creation order lists again)."""
+        """Sort by `column`; the cursor stays on its job (no row is fetched again)."""
         self._link.release()
         with self.table.keeping_position():
-            relisted = self.live.set_sort(column, descending)
+            self.live.set_sort(column, descending)
             self.table.view = self._view_for(self.key)
             self.table.sort_marker = self.engine.sort
-        if relisted:
-            self._show_source(self._shown)
         self._update_panes()
 
     # ------------------------------------------------------------ job actions
