@@ -119,6 +119,8 @@ class LiveService:
         self._end_failures = 0
         self.end_problem: Problem | None = None
         """While End waits to try a failed page again: what the page met (None otherwise)."""
+        self._last_page: tuple[SourceKey | None, Callable[[], None] | None] | None = None
+        """`load_to_end` was stopped with a page in flight: its `progress` is told when it lands."""
         self._timer: Timer | None = None
         self._subscribers: list[_Subscriber] = []
         self._freezer = RowFreezer()
@@ -372,11 +374,15 @@ class LiveService:
             self.load_more(key)
 
     def cancel_paging(self) -> None:
-        """Stop `load_to_end` after the page in flight (which still lands)."""
+        """Stop `load_to_end` after the page in flight, which still lands and, like every
+        page before it, is followed (`progress`): the cursor ends on the last loaded row."""
+        last = self._to_end if self._paging else None
         self._stop_to_end()
+        self._last_page = last
 
     def _stop_to_end(self) -> None:
         """`load_to_end` is over: no more pages, no retry waiting."""
+        self._last_page = None
         self._to_end = None
         self.end_problem = None
         self._end_failures = 0
@@ -431,6 +437,9 @@ class LiveService:
             self._publish(LiveUpdate("controls"))
 
     def _continue_to_end(self, key: SourceKey | None, ok: bool) -> None:
+        last, self._last_page = self._last_page, None
+        if last is not None and last[0] == key and last[1] is not None:
+            last[1]()
         if self._to_end is None or self._to_end[0] != key:
             return
         progress = self._to_end[1]

@@ -219,6 +219,10 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.to_end = False
         """End was pressed and more rows are coming: the cursor follows the last row."""
         self._end_note: str | None = None
+        self._stopped_on: str | None = None
+        """The job under the cursor when End was stopped (Esc), while the cursor stays on it:
+        the page in flight lands below it and the cursor follows to the new last row; no more
+        pages load by themselves until the cursor moves (Esc stopped them)."""
         self._flashed: set[str] = set()
         self._cursor_moved = False  # since the view was shown (see keeping_position)
         self._flash_timer: Timer | None = None
@@ -257,6 +261,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.kinds = kinds
         self.several_places = several_places
         self.to_end = False
+        self._stopped_on = None
         self._flashed.clear()
         self._widest, self._widest_seen = (), ()
         self.set_reactive(JobTable.cursor, 0)
@@ -371,8 +376,9 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def near_end(self) -> bool:
-        """True when more rows should be loaded: within a screen of the last loaded row."""
-        if self._view is None or self._view.all_loaded:
+        """True when more rows should be loaded: within a screen of the last loaded row
+        (not while the cursor stays where End was stopped)."""
+        if self._view is None or self._view.all_loaded or self._held_at_end():
             return False
         height = self.data_height
         lowest = max(self.cursor, self.scroll_offset.y + height - 1)
@@ -401,6 +407,8 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         """A scroll repaints every line anyway; otherwise only the old and new cursor lines
         and the status line ("N of M") can differ, so only they are looked at."""
         self._cursor_moved = True
+        if not self._held_at_end():
+            self._stopped_on = None
         top = self.scroll_offset.y
         self._scroll_to_cursor()
         if self.scroll_offset.y == top and self.size.height:
@@ -424,17 +432,27 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         return index is not None
 
     def follow_end(self) -> None:
-        """After each page while loading to the end: the cursor on the new last row."""
+        """After each page while loading to the end: the cursor on the new last row. The
+        page in flight when End was stopped (Esc) is followed too, unless the cursor moved."""
+        if self._held_at_end():
+            self.cursor = self.row_count - 1
+            self._stopped_on = self._arn_at(self.cursor)
+            return
         if not self.to_end:
             return
         self.cursor = self.row_count - 1
         if self._view is None or self._view.all_loaded:
             self.end_stopped()
 
+    def _held_at_end(self) -> bool:
+        """Is the cursor still on the job it was on when End was stopped?"""
+        return self._stopped_on is not None and self._arn_at(self.cursor) == self._stopped_on
+
     def stop_end(self) -> bool:
         """Stop loading to the end (a movement key, Esc); True when it was loading."""
         if not self.to_end:
             return False
+        self._stopped_on = self._arn_at(self.cursor)
         self.end_stopped()
         self.post_message(self.EndStopped(self))
         return True
