@@ -257,3 +257,26 @@ async def test_columns_fit_the_texts_of_the_rows_shown_and_grow_when_longer_ones
             view.jobs.insert(1, longer)
         await pilot.pause()
         assert "churn-notes-2026-11-30-rerun-099" in lines(table)[2]
+
+
+async def test_at_40_columns_the_position_stays_whole_and_the_counts_give_way() -> None:
+    """F15: `100,000 jobs · all loaded  ·  1 of 10…` read as another number."""
+
+    class HundredThousand(ListView):
+        def __len__(self) -> int:
+            return 100_000
+
+        def __getitem__(self, index: int):  # noqa: ANN204
+            return self.jobs[index % len(self.jobs)]
+
+        def status_line(self) -> str:
+            return "100,000 jobs · all loaded"
+
+    async with TableApp(HundredThousand(jobs(30))).run_test(size=(40, 10)) as pilot:
+        table = pilot.app.query_one(JobTable)
+        await pilot.pause()
+        assert lines(table)[-1].rstrip() == " 100,000 jobs  ·  1 of 100,000"
+    assert job_table.fit_status("100,000 jobs · all loaded", "1 of 100,000", 38) == "100,000 jobs  ·  1 of 100,000"
+    assert job_table.fit_status("205 match · 6,000 jobs · all loaded", "3 of 205", 38) == "205 match · 6,000 jobs  ·  3 of 205"
+    assert job_table.fit_status("100,000 jobs · all loaded", "100,000 of 100,000", 30) == "100,00…  ·  100,000 of 100,000"
+    assert job_table.fit_status("loaded", "100,000 of 100,000", 12) == "100,000 of 100,000"

@@ -111,3 +111,46 @@ async def test_the_footer_shows_only_keys_that_fit_whole(make_app) -> None:
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, DetailScreen))
         assert await footer_reads_whole(pilot, 60) > 0
+
+
+def header_main(header: MonitorHeader) -> tuple[str, int]:
+    """The header's left part as plain text, and the cells it has on screen."""
+    main = header.query_one("#header-main")
+    return str(main.render()), main.region.width
+
+
+async def test_the_header_shortens_the_filter_before_the_interval_and_live() -> None:
+    """F2: at 80 columns while filtering, "every …" was cut; the filter text (on the input
+    line anyway) gives way first, cut in the middle."""
+    app = HeaderApp()
+    async with app.run_test(size=(80, 3)) as pilot:
+        header = app.query_one(MonitorHeader)
+        for filters in ('loaded names ~ "embeddings-1499"', 'loaded names ~ "' + "x" * 60 + '-1499"'):
+            header.show(HeaderState("All sources", filters=filters, sort="sort name ↑", last_refresh=T0), T0)
+            await pilot.pause()
+            text, room = header_main(header)
+            assert len(text) <= room and text.endswith(" · live · every 10s"), (text, room)
+            assert '1499"' in text and "loaded names" in text and "sort" not in text
+
+
+async def test_the_retry_countdown_stays_visible_at_80_columns_while_every_source_fails() -> None:
+    """F24: `retrying in …` lost its number at 80 columns; "live · every 10s" gives way."""
+    app = HeaderApp()
+    async with app.run_test(size=(80, 3)) as pilot:
+        header = app.query_one(MonitorHeader)
+        failing = FAILING | dict(failing=4, sources=4)
+        header.show(HeaderState("All sources", retry_at=time.monotonic() + 30.5, **failing), T0)
+        await pilot.pause()
+        text, room = header_main(header)
+        assert len(text) <= room and "⚠ offline (4 of 4)" in text and "retrying in 3" in text, (text, room)
+
+
+async def test_at_40_columns_the_header_keeps_the_interval() -> None:
+    """F15: `All sources · live · e…`; at 40 columns it says `every 10s`."""
+    app = HeaderApp()
+    async with app.run_test(size=(40, 3)) as pilot:
+        header = app.query_one(MonitorHeader)
+        header.show(HeaderState("All sources", last_refresh=T0), T0)
+        await pilot.pause()
+        text, room = header_main(header)
+        assert len(text) <= room and text.endswith("every 10s"), (text, room)

@@ -22,6 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from ..sanitize import clean
+from .columns import cell_len, middle_cut
 from ..timefmt import Zone, format_duration, zone_info, zone_name
 
 _PROBLEM_PHRASES = {
@@ -57,19 +58,21 @@ class HeaderState:
     cached: bool = False  # rows from the local cache that no list call has confirmed yet
 
 
-def describe_problem(state: HeaderState, retry_in: float | None = None, zone: Zone = "local") -> str:
+def describe_problem(state: HeaderState, retry_in: float | None = None, zone: Zone = "local", *, brevity: int = 0) -> str:
     """`⚠ offline since 12:03 · retrying in 20 s` (or empty when all is well).
 
     Sources failing in different ways are all named: `⚠ access denied, SSO session expired
     (3 of 4 sources)`, so the count never lends one problem to the others. `retry_in` is
     the seconds left before the next retry (said when the problem may go away by itself).
+    A header short of room says less, never the countdown: `brevity` 1 counts `(4 of 4)`,
+    2 also leaves out since when.
     """
     if not state.problem_kinds:
         return ""
     text = "⚠ " + ", ".join(dict.fromkeys(_PROBLEM_PHRASES.get(kind, "errors") for kind in state.problem_kinds))
     if state.sources > 1:
-        text += f" ({state.failing} of {state.sources} sources)"
-    if state.failing_since is not None:
+        text += f" ({state.failing} of {state.sources})" if brevity else f" ({state.failing} of {state.sources} sources)"
+    if state.failing_since is not None and brevity < 2:
         text += f" since {state.failing_since.astimezone(zone_info(zone)):%H:%M}"
     if retry_in is not None and state.live and (state.transient or retry_in > state.interval):
         text += f" · retrying in {math.ceil(retry_in)} s" if retry_in > 0 else " · retrying…"
@@ -96,6 +99,46 @@ def interval_text(seconds: float) -> str:
 
 
 NARROW = 100
+_FILTER_LEAST = 16
+"""Cells of the filter text kept before "live" and the interval give way (the text is on
+the input line anyway while it is typed)."""
+
+
+@dataclass(slots=True)
+class _Piece:
+    """One part of the header's left side after what is shown: its forms, longest first."""
+
+    forms: list[str]
+    style: str = ""
+    form: int = 0
+    cut_to: int | None = None  # cells, when the text is cut in the middle
+
+    @property
+    def text(self) -> str:
+        text = self.forms[self.form] if self.form < len(self.forms) else ""
+        return text if self.cut_to is None else middle_cut(text, self.cut_to)
+
+
+def fit_pieces_to(pieces: list[_Piece], room: int) -> None:
+    """Make `pieces` (problem, cached, filters, sort, live) fit in `room` cells, giving up
+    the least useful words first: the sort goes (its column's title has the arrow), the
+    filter text is cut in the middle (to 16 cells, more if there is room), "live · " goes,
+    the problem is said shorter (`describe_problem`'s brevity; the countdown stays), the
+    interval goes, then the filter. What still does not fit is cut at the end."""
+    problem, _cached, filters, sort, live = pieces
+
+    def used() -> int:
+        return sum(cell_len(piece.text) + 3 for piece in pieces if piece.text)
+
+    full_filter = cell_len(filters.text)
+    steps = [(sort, "form", 1), (filters, "cut_to", min(full_filter, _FILTER_LEAST)), (live, "form", 1),
+             (problem, "form", 1), (live, "form", 2), (problem, "form", 2), (filters, "form", 1)]
+    for piece, field, value in steps:
+        if used() <= room:
+            break
+        setattr(piece, field, value)
+    if filters.cut_to is not None and filters.text:  # give the filter back what is left
+        filters.cut_to = max(filters.cut_to, min(full_filter, filters.cut_to + room - used()))
 
 
 class MonitorHeader(Horizontal):
@@ -140,8 +183,8 @@ class MonitorHeader(Horizontal):
         on the right, which is never cut.
         """
         self._state = state
+        self.tick(now)  # first: the left part fits beside the right one
         self._show_main()
-        self.tick(now)
         due = state.retry_at is not None and state.live and bool(state.problem_kinds)
         if due and self._countdown is None and self.is_mounted:
             self._countdown = self.set_interval(1.0, self._show_main)
@@ -155,19 +198,28 @@ class MonitorHeader(Horizontal):
             return
         retry_in = None if state.retry_at is None else max(0.0, state.retry_at - time.monotonic())
         name = " " if self.narrow else " batchtop · "
-        parts: list[str | tuple[str, str]] = [(name + clean(state.showing, 60), "bold")]
-        problem = describe_problem(state, retry_in, self.zone)
-        if problem:
-            parts += [" · ", (problem, "bold $text-error")]
-        if state.cached:
-            parts += [" · ", ("cached · refreshing…", "italic $text-warning")]
-        if state.filters:
-            parts.append((" · " + clean(state.filters, 80), "$text-accent"))
-        if state.sort:
-            parts.append(" · " + state.sort)
-        if state.live:
-            parts.append(f" · live · every {interval_text(state.interval)}")
+        showing = (name + clean(state.showing, 60), "bold")
+        pieces = [
+            _Piece([describe_problem(state, retry_in, self.zone, brevity=brevity) for brevity in range(3)], "bold $text-error"),
+            _Piece(["cached · refreshing…" if state.cached else ""], "italic $text-warning"),
+            _Piece([clean(state.filters, 300)], "$text-accent"),
+            _Piece([state.sort]),
+            _Piece([f"live · every {interval_text(state.interval)}", f"every {interval_text(state.interval)}"]
+                   if state.live else [""]),
+        ]
+        fit_pieces_to(pieces, self._room_for_main() - cell_len(showing[0]))
+        parts: list[str | tuple[str, str]] = [showing]
+        for piece in pieces:
+            if piece.text:
+                parts += [" · ", (piece.text, piece.style)]
         self._set("header-main", Content.assemble(*parts))
+
+    def _room_for_main(self) -> int:
+        """Cells the left part has beside the right one (which is never cut)."""
+        if not self.size.width:
+            return 1_000
+        age = self._shown.get("header-age")
+        return self.size.width - (age.cell_length + 2 if age is not None else 0)  # padding 0 1
 
     @property
     def narrow(self) -> bool:
@@ -175,9 +227,9 @@ class MonitorHeader(Horizontal):
         return self.size.width < NARROW
 
     def on_resize(self) -> None:
-        self._show_main()
         if self._now is not None:
             self.tick(self._now)
+        self._show_main()
 
     def tick(self, now: dt.datetime) -> None:
         """Recompute the age; repaints only when the coarse text changed."""
@@ -189,14 +241,19 @@ class MonitorHeader(Horizontal):
             if self.narrow:
                 age = age.removeprefix("updated ")
             paused: list[str | tuple[str, str]] = [] if state.live else [("paused", "bold reverse"), " · "]
-            self._set("header-age", Content.assemble(*paused, f"{age} · {zone_name(self.zone, now)}"))
+            before = self._shown.get("header-age")
+            if self._set("header-age", Content.assemble(*paused, f"{age} · {zone_name(self.zone, now)}")):
+                if before is None or before.cell_length != self._shown["header-age"].cell_length:
+                    self._show_main()  # the left part has another width to fit in
 
-    def _set(self, part: str, content: Content) -> None:
+    def _set(self, part: str, content: Content) -> bool:
+        """Show `content` in `part`; True when that changed what is shown."""
         if self._shown.get(part) == content:
-            return
+            return False
         self._shown[part] = content
         if self.is_mounted:
             self.query_one(f"#{part}", Static).update(content)
+        return True
 
     def on_mount(self) -> None:
         for part, content in self._shown.items():

@@ -32,7 +32,7 @@ from ..models import Job, JobKind, Phase
 from ..sanitize import clean
 from ..timefmt import Zone
 from .columns import (
-    GUTTER, Column, cell_text, column_offset, duration_text, fit_cells, fit_pieces, layout, message_text, sorted_title,
+    GUTTER, Column, cell_len, cell_text, column_offset, duration_text, fit_cells, fit_pieces, layout, message_text, sorted_title,
     widest_texts,
 )
 from .contrast import readable_style
@@ -599,7 +599,7 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         if y == 0:
             return ("header", width, columns, self.sort_marker)
         if y == height - 1:
-            return ("status", width, self._status_text())
+            return ("status", width, self._status_text(width))
         if y == height - 2:
             job = self.current_job
             return ("job", width, job, job and duration_text(job, self._now))
@@ -742,16 +742,18 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         segments = [Segment(text, style) for text, style in fit_pieces(pieces, width)]
         return Strip(segments).extend_cell_length(width, styles.job_line)
 
-    def _status_text(self) -> str:
+    def _status_text(self, width: int) -> str:
         if self._view is None:
             return "loading…"
-        position = f"  ·  {self.cursor + 1:,} of {len(self._view):,}" if len(self._view) else ""
         if self.to_end:
             note = f" · {self._end_note}" if self._end_note else ""
             return f"loading · {len(self._view):,} so far{note} · Esc stops"
         if self.failing and not self._view.all_loaded:
-            return f"{len(self._view):,} loaded · nothing more can load while the source fails" + position
-        return self._view.status_line() + position
+            counts = f"{len(self._view):,} loaded · nothing more can load while the source fails"
+        else:
+            counts = self._view.status_line()
+        position = f"{self.cursor + 1:,} of {len(self._view):,}" if len(self._view) else ""
+        return fit_status(counts, position, width - 1)  # the line starts with a blank
 
     def _empty_text(self) -> str:
         if self.empty_text:
@@ -759,6 +761,21 @@ class JobTable(ScrollView, can_focus=True, inherit_bindings=False):
         if self._view is None or not self._view.all_loaded:
             return "loading…"
         return "no jobs here"
+
+
+def fit_status(counts: str, position: str, width: int) -> str:
+    """`100,000 jobs · all loaded  ·  1 of 100,000` in `width` cells: the position stays
+    whole (cut, it reads as another number: `1 of 10…`); the counts give up their last
+    words first (`all loaded`, then `100,000 jobs`), then are cut at the end."""
+    parts = counts.split(" · ")
+    text = "  ·  ".join(filter(None, (counts, position)))
+    while cell_len(text) > width and len(parts) > 1:
+        parts.pop()
+        text = "  ·  ".join(filter(None, (" · ".join(parts), position)))
+    room = width - cell_len(position) - 5
+    if cell_len(text) > width and position:
+        text = f"{fit_cells(parts[0], room).rstrip()}  ·  {position}" if room > 1 else position
+    return text
 
 
 def _one_style(text: str, style: Style, width: int) -> Strip:
