@@ -228,3 +228,19 @@ def test_identity_names_every_profile_that_sees_the_job_and_cleans_their_names()
     rows = dict(DetailView(job, None, NOW, RateMeter(), seen_by=keys).identity())
     assert "Profile" not in rows
     assert rows["Seen by"].plain == "readonly · us-east-1, admin · us-east-1"
+
+
+def test_at_60_columns_the_key_column_leaves_values_the_room_for_timestamps_and_ids() -> None:
+    """F17: the raw fields' key column stayed 34 wide at 60 columns, leaving 18 for values."""
+    rows = [("batchInferenceJobConfig.itemExplorationConfig.weight", Text("0.3")),
+            ("creationDateTime", Text("2026-11-30T23:34:11.635000Z")),
+            ("jobName", Text("sneaker-fans-20261130-01494"))]
+    console = Console(width=56, record=True, file=io.StringIO())  # a 60-column screen's section
+    console.print(rows_table(rows, label_width([rows], most=48)))
+    lines = console.export_text().splitlines()
+    assert any(line.rstrip().endswith("2026-11-30T23:34:11.635000Z") for line in lines), lines
+    assert any(line.rstrip().endswith("sneaker-fans-20261130-01494") for line in lines), lines
+    assert lines[0].index("0.3") <= 56 * 0.4 + 2, lines  # the key column at most 40% (+ the gap)
+    wide = Console(width=120, record=True, file=io.StringIO())
+    wide.print(rows_table(rows, label_width([rows], most=48)))
+    assert wide.export_text().splitlines()[0].index("0.3") == 48 + 2  # room enough: the keys' width

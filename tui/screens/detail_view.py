@@ -12,6 +12,7 @@ import re
 from collections import deque
 from collections.abc import Iterator, Sequence
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -393,12 +394,30 @@ def label_width(groups: list[list[Row]], least: int = 14, most: int = 28) -> int
     return max(least, min(most, longest))
 
 
-def rows_table(rows: list[Row], label_width: int = 20) -> Table:
+LABEL_SHARE = 0.4
+"""The most of the width the label column takes: values keep the rest (at 60 columns a
+34-wide key column left 18 cells, splitting timestamps and ARNs mid-token)."""
+
+
+def rows_table(rows: list[Row], label_width: int = 20) -> LabelledRows:
     """Labels on the left, values wrapped (long words folded) in the rest of the width."""
-    table = Table.grid(padding=(0, 2), expand=True)
-    table.add_column(style="bold", width=label_width, overflow="fold")
-    table.add_column(ratio=1, overflow="fold")
-    for label, value in rows:
-        value.overflow = "fold"
-        table.add_row(Text(label), value)
-    return table
+    return LabelledRows(rows, label_width)
+
+
+class LabelledRows:
+    """Rows of label and value, the label column `label_width` wide or `LABEL_SHARE` of the
+    width it is drawn in, whichever is less: decided at render time, so it follows resizes."""
+
+    def __init__(self, rows: list[Row], label_width: int) -> None:
+        self.rows = rows
+        self.label_width = label_width
+        for _label, value in rows:
+            value.overflow = "fold"
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        table = Table.grid(padding=(0, 2), expand=True)
+        table.add_column(style="bold", width=max(1, min(self.label_width, int(options.max_width * LABEL_SHARE))), overflow="fold")
+        table.add_column(ratio=1, overflow="fold")
+        for label, value in self.rows:
+            table.add_row(Text(label), value)
+        yield table
