@@ -168,7 +168,7 @@ class MonitorHeader(Horizontal):
     @property
     def text(self) -> str:
         """The header as plain text (tests, screen readers of the future)."""
-        return "  ".join(content.plain for content in self._shown.values())
+        return "  ".join(self._shown[part].plain for part in ("header-main", "header-age") if part in self._shown)
 
     @property
     def counting_down(self) -> bool:
