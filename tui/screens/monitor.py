@@ -362,11 +362,8 @@ class MonitorScreen(Screen[None]):
     def action_next_pane(self) -> None:
         """Tab: focus the next pane; a hidden sources pane is shown first (it holds the only
         other focusable part)."""
-        pane = self.query_one(SourcePane)
-        if not pane.display:
-            pane.choose(True)
-            self.live.panes["sources"] = pane.chosen
-            self.live.remember_state()
+        if not self.query_one(SourcePane).display:
+            self.action_toggle_sources()
             self.query_one(SourceList).focus()
             return
         self.focus_next()
